@@ -20,6 +20,7 @@ public static class CoreRegistration
         services.AddAudit();
         services.AddIdentityAdministration();
         services.AddJobCore();
+        services.AddSingleton<Integrations.ConnectorRecorder>();
         return services;
     }
 

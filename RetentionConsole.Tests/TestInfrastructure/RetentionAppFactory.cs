@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +32,12 @@ public class RetentionAppFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>
+    /// True (default): every outgoing HttpClient (connectors) is served in memory by this host's TestServer, so the
+    /// in-process sandbox answers them. Set false for Kestrel-hosted browser tests, where real loopback is used.
+    /// </summary>
+    public bool RouteUpstreamsThroughTestServer { get; set; } = true;
+
     public RetentionAppFactory With(string key, string? value)
     {
         _settings[key] = value;
@@ -54,6 +62,11 @@ public class RetentionAppFactory : WebApplicationFactory<Program>
         foreach (var (k, v) in _settings) settings[k] = v;
         // Command-line style settings win over appsettings.json, which is what a test needs.
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        if (RouteUpstreamsThroughTestServer)
+        {
+            builder.ConfigureTestServices(services => services.ConfigureAll<HttpClientFactoryOptions>(o =>
+                o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = Server.CreateHandler())));
+        }
     }
 
     public IDbContextFactory<RetentionDbContext> Db => Services.GetRequiredService<IDbContextFactory<RetentionDbContext>>();

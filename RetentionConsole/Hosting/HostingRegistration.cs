@@ -7,6 +7,7 @@ using RetentionConsole.Core.Persistence;
 using RetentionConsole.Features.Account;
 using RetentionConsole.Features.Admin.Jobs;
 using RetentionConsole.Features.Me;
+using RetentionConsole.Sandbox;
 
 namespace RetentionConsole.Hosting;
 
@@ -18,6 +19,7 @@ public static class HostingRegistration
         var configuration = builder.Configuration;
         services.AddRetentionCore(configuration, builder.Environment.ContentRootPath);
         services.AddRetentionAuth(configuration);
+        services.AddSandbox(configuration);
         services.AddRetentionJobs(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -48,6 +50,7 @@ public static class HostingRegistration
         app.MapAccountEndpoints();
         app.MapMeEndpoints();
         app.MapJobEndpoints();
+        app.MapSandbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
