@@ -49,6 +49,8 @@ public class RetentionAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Outside Development the framework's and MudBlazor's static web assets need the build manifest explicitly.
+        builder.UseStaticWebAssets();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Retention"] = $"Data Source={DatabasePath}",

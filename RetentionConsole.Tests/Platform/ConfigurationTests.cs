@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using RetentionConsole.Tests.TestInfrastructure;
+
+namespace RetentionConsole.Tests.Platform;
+
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public void Startup_UnknownDatabaseProvider_FailsWithClearMessage()
+    {
+        using var app = new RetentionAppFactory().With("Database:Provider", "Oracle");
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        var validation = FindInner<OptionsValidationException>(error);
+        Assert.NotNull(validation);
+        Assert.Contains("Database:Provider must be Sqlite or SqlServer.", validation.Message);
+    }
+
+    [Fact]
+    public void Startup_SqlServerWithoutConnectionString_FailsWithClearMessage()
+    {
+        using var app = new RetentionAppFactory().With("Database:Provider", "SqlServer").With("ConnectionStrings:Retention", "");
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains("ConnectionStrings:Retention is empty", Flatten(error));
+    }
+
+    [Fact]
+    public void Startup_ShortSeedApiKey_FailsWithClearMessage()
+    {
+        using var app = new RetentionAppFactory().With("Auth:SeedApiKey:Key", "short");
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains("Auth:SeedApiKey:Key must be at least 24 characters.", Flatten(error));
+    }
+
+    [Fact]
+    public void ExampleSettings_DocumentEveryDesignKey()
+    {
+        var root = RepoPaths.Root();
+        var example = File.ReadAllText(Path.Combine(root, "appsettings.example.json"));
+        string[] keys =
+        [
+            "\"Provider\"", "\"Retention\"", "\"BootstrapAdmin\"", "\"SeedApiKey\"", "\"Sandbox\"", "\"Zendesk\"", "\"JiraKeyFieldId\"",
+            "\"WebhookSecret\"", "\"Bitrix24\"", "\"ApplicationToken\"", "\"ArrSource\"", "\"ContractCategoryId\"", "\"ReportingCurrency\"",
+            "\"Jira\"", "\"BoardId\"", "\"Prometheus\"", "\"Alertmanager\"", "\"BearerToken\"", "\"CustomerIo\"", "\"TrackUrl\"",
+            "\"Escalation\"", "\"RevenueAtRiskThreshold\"", "\"MaxPerSprint\"", "\"UpdateOnChangePercent\"",
+        ];
+        foreach (var key in keys) Assert.Contains(key, example);
+    }
+
+    private static T? FindInner<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T t) return t;
+            if (e is AggregateException agg)
+                foreach (var inner in agg.InnerExceptions)
+                    if (FindInner<T>(inner) is { } found) return found;
+        }
+
+        return null;
+    }
+
+    private static string Flatten(Exception e) => e is AggregateException a
+        ? string.Join(" | ", a.InnerExceptions.Select(Flatten))
+        : e.Message + (e.InnerException is null ? "" : " | " + Flatten(e.InnerException));
+}
