@@ -33,7 +33,7 @@ public static class Bitrix24Registration
         services.AddTransient<Bitrix24Client>();
         services.AddTransient<Bitrix24SyncJob>();
 
-        var client = services.AddRefitClient<IBitrix24Api>(new RefitSettings(new SystemTextJsonContentSerializer(Bitrix24Json.Options)));
+        var client = services.AddRefitGeneratedClient<IBitrix24Api>(new RefitSettings(new SystemTextJsonContentSerializer(Bitrix24Json.Options)));
         client.ConfigureHttpClient((sp, client) =>
             {
                 // Refit appends "/{method}.json" to the base path, so the base carries no trailing slash. The target is

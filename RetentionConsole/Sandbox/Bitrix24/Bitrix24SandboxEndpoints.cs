@@ -58,13 +58,15 @@ public static class Bitrix24SandboxEndpoints
         }
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static JsonObject Error(string code, string description) => new() { ["error"] = code, ["error_description"] = description };
 
     private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString(Json));
         // A known length, as PHP sends it (lets clients inspect small error bodies without buffering result pages).
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);

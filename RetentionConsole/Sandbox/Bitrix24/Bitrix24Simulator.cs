@@ -406,7 +406,7 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
 
     // A "date" field: midnight of that calendar date in the portal zone.
     private static string Date(DateTime d) =>
-        new DateTimeOffset(d.Date, PortalOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Unspecified), PortalOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     private static string Timestamp(DateTime utc) =>
         new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(PortalOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
