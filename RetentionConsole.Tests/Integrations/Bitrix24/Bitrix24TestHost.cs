@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Time.Testing;
 using RetentionConsole.Core.Accounts;
 using RetentionConsole.Core.Integrations.Bitrix24;
@@ -54,7 +55,22 @@ public sealed class Bitrix24TestHost : RetentionAppFactory
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IRiskRecalculator>(Recalculator);
+            // Innermost handler of the Bitrix24 client: when each request actually leaves the client.
+            services.Configure<HttpClientFactoryOptions>(Refit.UniqueName.ForType<IBitrix24Api>(),
+                o => o.HttpMessageHandlerBuilderActions.Add(b => b.AdditionalHandlers.Add(new SendLogHandler(this))));
         });
+    }
+
+    /// <summary>When the Bitrix24 client sent each request (fake clock), recorded after the limiter.</summary>
+    public ConcurrentQueue<DateTimeOffset> SentLog { get; } = new();
+
+    private sealed class SendLogHandler(Bitrix24TestHost host) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            host.SentLog.Enqueue(host.Clock.GetUtcNow());
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     public SandboxWorld World => Services.GetRequiredService<SandboxWorld>();
@@ -68,7 +84,8 @@ public sealed class Bitrix24TestHost : RetentionAppFactory
         while (!task.IsCompleted)
         {
             Clock.Advance(step ?? TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(task, Task.Delay(2));
+            // Real time for in-flight work to progress between steps, so fake time does not race ahead of it.
+            await Task.WhenAny(task, Task.Delay(10));
         }
 
         return await task;

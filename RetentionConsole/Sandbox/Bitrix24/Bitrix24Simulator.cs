@@ -45,6 +45,9 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
     /// <summary>Companies rendered with a broken EMAIL multi-field, for tests of malformed-item handling.</summary>
     public ConcurrentDictionary<long, bool> CorruptCompanies { get; } = new();
 
+    /// <summary>Requests answered with QUERY_LIMIT_EXCEEDED.</summary>
+    public int Rejected { get; private set; }
+
     public bool IsAuthorized(string user, string token) => user == UserId && token == WebhookCode;
 
     /// <summary>Takes a slot in the leaky bucket; false means QUERY_LIMIT_EXCEEDED.</summary>
@@ -56,7 +59,12 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
             if (_lastDrain != DateTimeOffset.MinValue)
                 _level = Math.Max(0, _level - (now - _lastDrain).TotalSeconds * DrainPerSecond);
             _lastDrain = now;
-            if (_level + 1 > BucketCapacity) return false;
+            if (_level + 1 > BucketCapacity)
+            {
+                Rejected++;
+                return false;
+            }
+
             _level += 1;
             RequestLog.Enqueue(now);
             return true;
@@ -78,10 +86,10 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
     private (JsonNode? Result, int? Total, int? Next) Run(string method, JsonObject p) => method switch
     {
         "batch" => (Batch(p), null, null),
-        "crm.company.list" => List(p, world.Read(w => w.Companies.Select(c => Company(w, c)).ToList())),
+        "crm.company.list" => List(p, world.Read(w => Companies(w, w.Companies))),
         "crm.deal.list" => List(p, world.Read(w => w.Deals.Select(Deal).ToList())),
         "crm.contact.list" => List(p, world.Read(w => w.Contacts.Select(Contact).ToList())),
-        "crm.company.get" => (Get(p, id => world.Read(w => w.Companies.FirstOrDefault(c => c.Id == id) is { } c ? Company(w, c) : null)), null, null),
+        "crm.company.get" => (Get(p, id => world.Read(w => Companies(w, w.Companies.Where(c => c.Id == id)).FirstOrDefault())), null, null),
         "crm.deal.get" => (Get(p, id => world.Read(w => w.Deals.FirstOrDefault(d => d.Id == id) is { } d ? Deal(d) : null)), null, null),
         "crm.contact.get" => (Get(p, id => world.Read(w => w.Contacts.FirstOrDefault(c => c.Id == id) is { } c ? Contact(c) : null)), null, null),
         "crm.currency.list" => (Currencies(), 0, null),
@@ -90,10 +98,16 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
 
     // ---- entities -------------------------------------------------------------------------------------------
 
-    private Dictionary<string, JsonNode?> Company(SandboxWorld w, SimCompany c)
+    private List<Dictionary<string, JsonNode?>> Companies(SandboxWorld w, IEnumerable<SimCompany> companies)
     {
-        var current = w.Deals.Where(d => d.CompanyId == c.Id && d.StageSemantic == "S" && d.CategoryId == "1"
-                                         && d.BeginDate.Date <= clock.GetUtcNow().UtcDateTime.Date && d.CloseDate.Date >= clock.GetUtcNow().UtcDateTime.Date).ToList();
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var current = w.Deals.Where(d => d.StageSemantic == "S" && d.CategoryId == "1" && d.BeginDate.Date <= today && d.CloseDate.Date >= today)
+            .ToLookup(d => d.CompanyId);
+        return companies.Select(c => Company(c, current[c.Id].ToList())).ToList();
+    }
+
+    private Dictionary<string, JsonNode?> Company(SimCompany c, List<SimDeal> current)
+    {
         var corrupt = CorruptCompanies.ContainsKey(c.Id);
         return new Dictionary<string, JsonNode?>
         {
