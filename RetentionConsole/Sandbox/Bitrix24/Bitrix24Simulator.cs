@@ -211,9 +211,10 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
         ["DATE_UPDATE"] = "2024-01-29T12:28:40+03:00",
     };
 
-    private static readonly ConcurrentDictionary<string, int> OwnerIds = new();
+    // Bitrix24 users behind ASSIGNED_BY_ID: one stable id per owner name of this world.
+    private readonly ConcurrentDictionary<string, int> _ownerIds = new();
 
-    private static int OwnerId(string owner) => OwnerIds.GetOrAdd(owner, _ => 10 + OwnerIds.Count);
+    private int OwnerId(string owner) => _ownerIds.GetOrAdd(owner, _ => 10 + _ownerIds.Count);
 
     private static JsonArray Multi(long id, string valueType, string value, string typeId) =>
     [
