@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Audit;
 using RetentionConsole.Core.Identity;
+using RetentionConsole.Core.Integrations.Bitrix24;
 using RetentionConsole.Core.Jobs;
 using RetentionConsole.Core.Persistence;
 
@@ -21,6 +22,7 @@ public static class CoreRegistration
         services.AddIdentityAdministration();
         services.AddJobCore();
         services.AddSingleton<Integrations.ConnectorRecorder>();
+        services.AddBitrix24(configuration);
         return services;
     }
 

@@ -13,9 +13,12 @@ public sealed class ContractDeal
     public decimal Amount { get; set; }
     public string Currency { get; set; } = "USD";
 
-    /// <summary>Amount converted to the reporting currency with Bitrix24's own rates.</summary>
-    public decimal AmountReporting { get; set; }
+    /// <summary>Amount converted to the reporting currency with Bitrix24's own rates; null when the currency has no rate.</summary>
+    public decimal? AmountReporting { get; set; }
     public DateTime? BeginDateUtc { get; set; }
     public DateTime? CloseDateUtc { get; set; }
     public DateTime ModifiedUtc { get; set; }
+
+    /// <summary>When a sync or webhook last saw the deal upstream; a full sync removes deals it no longer sees.</summary>
+    public DateTime SyncedUtc { get; set; }
 }

@@ -1,4 +1,6 @@
 using Quartz;
+using RetentionConsole.Core.Integrations;
+using RetentionConsole.Core.Integrations.Bitrix24;
 using RetentionConsole.Core.Jobs;
 
 namespace RetentionConsole.Hosting;
@@ -11,6 +13,9 @@ public static class QuartzSchedule
         new(JobHistoryRetentionJob.Name, typeof(JobHistoryRetentionJob),
             "Prunes job-run history older than Jobs:History:RetainDays.",
             configuration.GetValue("Jobs:History:PollInterval", TimeSpan.FromHours(6))),
+        new(ConnectorNames.Bitrix24SyncJob, typeof(Bitrix24SyncJob),
+            "Syncs Bitrix24 companies, contract deals, contacts and currencies; recomputes ARR and renewal dates.",
+            configuration.GetValue("Connectors:Bitrix24:PollInterval", TimeSpan.FromMinutes(15))),
     ];
 
     public static IServiceCollection AddRetentionJobs(this IServiceCollection services, IConfiguration configuration)

@@ -54,6 +54,7 @@ public static class SandboxRegistration
         services.AddSingleton(sp => new SandboxWorld(sp.GetRequiredService<IOptions<SandboxOptions>>().Value,
             sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddSingleton<SandboxFaults>();
+        services.AddSingleton<Bitrix24.Bitrix24Simulator>();
         services.AddHostedService<SandboxLife>();
         return services;
     }
@@ -65,6 +66,7 @@ public static class SandboxRegistration
         // Simulated upstreams authenticate like the real ones (their own credentials), not with the console's sign-in.
         var sandbox = app.MapGroup("/sandbox").AllowAnonymous().ExcludeFromDescription();
         _ = sandbox; // each vendor simulator maps itself here: sandbox.MapZendeskSandbox(), ...
+        Bitrix24.Bitrix24SandboxEndpoints.MapBitrix24Sandbox(sandbox);
         return app;
     }
 }

@@ -283,7 +283,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                         .HasPrecision(18, 2)
                         .HasColumnType("decimal(18,2)");
 
-                    b.Property<decimal>("AmountReporting")
+                    b.Property<decimal?>("AmountReporting")
                         .HasPrecision(18, 2)
                         .HasColumnType("decimal(18,2)");
 
@@ -310,6 +310,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(4)
                         .HasColumnType("nvarchar(4)");
+
+                    b.Property<DateTime>("SyncedUtc")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("Title")
                         .IsRequired()

@@ -271,7 +271,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                         .HasPrecision(18, 2)
                         .HasColumnType("REAL");
 
-                    b.Property<double>("AmountReporting")
+                    b.Property<double?>("AmountReporting")
                         .HasPrecision(18, 2)
                         .HasColumnType("REAL");
 
@@ -297,6 +297,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("StageSemantic")
                         .IsRequired()
                         .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SyncedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")

@@ -159,10 +159,11 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     StageSemantic = table.Column<string>(type: "nvarchar(4)", maxLength: 4, nullable: false),
                     Amount = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
                     Currency = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
-                    AmountReporting = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    AmountReporting = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: true),
                     BeginDateUtc = table.Column<DateTime>(type: "datetime2", nullable: true),
                     CloseDateUtc = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    ModifiedUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
+                    ModifiedUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    SyncedUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {

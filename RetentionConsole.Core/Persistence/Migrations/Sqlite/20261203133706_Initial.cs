@@ -159,10 +159,11 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     StageSemantic = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
                     Amount = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false),
                     Currency = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    AmountReporting = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false),
+                    AmountReporting = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: true),
                     BeginDateUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
                     CloseDateUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    ModifiedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    ModifiedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SyncedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {

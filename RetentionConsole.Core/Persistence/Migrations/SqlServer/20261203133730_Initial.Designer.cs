@@ -12,7 +12,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRetentionDbContext))]
-    [Migration("20261203131355_Initial")]
+    [Migration("20261203133730_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -286,7 +286,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                         .HasPrecision(18, 2)
                         .HasColumnType("decimal(18,2)");
 
-                    b.Property<decimal>("AmountReporting")
+                    b.Property<decimal?>("AmountReporting")
                         .HasPrecision(18, 2)
                         .HasColumnType("decimal(18,2)");
 
@@ -313,6 +313,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(4)
                         .HasColumnType("nvarchar(4)");
+
+                    b.Property<DateTime>("SyncedUtc")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("Title")
                         .IsRequired()

@@ -11,7 +11,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRetentionDbContext))]
-    [Migration("20261203131338_Initial")]
+    [Migration("20261203133706_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -274,7 +274,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                         .HasPrecision(18, 2)
                         .HasColumnType("REAL");
 
-                    b.Property<double>("AmountReporting")
+                    b.Property<double?>("AmountReporting")
                         .HasPrecision(18, 2)
                         .HasColumnType("REAL");
 
@@ -300,6 +300,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("StageSemantic")
                         .IsRequired()
                         .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SyncedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
