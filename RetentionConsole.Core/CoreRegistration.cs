@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Audit;
 using RetentionConsole.Core.Identity;
+using RetentionConsole.Core.Integrations.Zendesk;
 using RetentionConsole.Core.Jobs;
 using RetentionConsole.Core.Persistence;
+using RetentionConsole.Core.Tickets;
 
 namespace RetentionConsole.Core;
 
@@ -21,6 +23,8 @@ public static class CoreRegistration
         services.AddIdentityAdministration();
         services.AddJobCore();
         services.AddSingleton<Integrations.ConnectorRecorder>();
+        services.AddTickets();
+        services.AddZendesk();
         return services;
     }
 
