@@ -1,4 +1,5 @@
 using Quartz;
+using RetentionConsole.Core.Integrations.Zendesk;
 using RetentionConsole.Core.Jobs;
 
 namespace RetentionConsole.Hosting;
@@ -11,6 +12,9 @@ public static class QuartzSchedule
         new(JobHistoryRetentionJob.Name, typeof(JobHistoryRetentionJob),
             "Prunes job-run history older than Jobs:History:RetainDays.",
             configuration.GetValue("Jobs:History:PollInterval", TimeSpan.FromHours(6))),
+        new(ZendeskSyncJob.Name, typeof(ZendeskSyncJob),
+            "Incremental Zendesk sync: organizations, then tickets with metrics (webhooks push changes sooner).",
+            configuration.GetValue("Connectors:Zendesk:PollInterval", TimeSpan.FromMinutes(1))),
     ];
 
     public static IServiceCollection AddRetentionJobs(this IServiceCollection services, IConfiguration configuration)

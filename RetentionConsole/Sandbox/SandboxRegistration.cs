@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Integrations;
+using RetentionConsole.Sandbox.Zendesk;
 
 namespace RetentionConsole.Sandbox;
 
@@ -54,6 +55,7 @@ public static class SandboxRegistration
         services.AddSingleton(sp => new SandboxWorld(sp.GetRequiredService<IOptions<SandboxOptions>>().Value,
             sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddSingleton<SandboxFaults>();
+        services.AddSingleton<Zendesk.ZendeskSandboxState>();
         services.AddHostedService<SandboxLife>();
         return services;
     }
@@ -64,7 +66,7 @@ public static class SandboxRegistration
         if (!app.ServiceProvider.GetRequiredService<IOptions<SandboxOptions>>().Value.Enabled) return app;
         // Simulated upstreams authenticate like the real ones (their own credentials), not with the console's sign-in.
         var sandbox = app.MapGroup("/sandbox").AllowAnonymous().ExcludeFromDescription();
-        _ = sandbox; // each vendor simulator maps itself here: sandbox.MapZendeskSandbox(), ...
+        sandbox.MapZendeskSandbox();
         return app;
     }
 }
