@@ -48,7 +48,7 @@ public static class ZendeskRegistration
         // Exports: reads, retried (Retry-After honoured, plain-text 429 bodies are fine: only the status and header
         // count), behind the real 10/min limiter. The limiter sits inside the attempt, so every retry is limited too;
         // the attempt timeout therefore allows a full minute of waiting for a slot plus the request itself.
-        var export = services.AddRefitClient<IZendeskExportApi>(refit).ConfigureHttpClient(ConfigureClient)
+        var export = services.AddRefitGeneratedClient<IZendeskExportApi>(refit).ConfigureHttpClient(ConfigureClient)
             .AddHttpMessageHandler<ZendeskAuthHandler>();
         export.AddStandardResilienceHandler(o =>
         {
@@ -72,7 +72,7 @@ public static class ZendeskRegistration
         });
 
         // Single-ticket reads and the internal-note write: reads retried, writes (PUT) never retried blindly.
-        var api = services.AddRefitClient<IZendeskApi>(refit).ConfigureHttpClient(ConfigureClient)
+        var api = services.AddRefitGeneratedClient<IZendeskApi>(refit).ConfigureHttpClient(ConfigureClient)
             .AddHttpMessageHandler<ZendeskAuthHandler>();
         api.AddStandardResilienceHandler(o =>
         {

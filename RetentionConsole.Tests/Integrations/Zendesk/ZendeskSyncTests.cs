@@ -81,7 +81,8 @@ public sealed class ZendeskSyncTests
         using var host = Host();
         await SyncAsync(host);
         var ticket = host.World.Read(w => w.Tickets.First(t => t.Status is "new" or "open" or "pending" && t.Tags.Contains("latency")));
-        var solvedAt = host.Clock.GetUtcNow().UtcDateTime.AddMinutes(5);
+        var now = host.Clock.GetUtcNow().UtcDateTime;
+        var solvedAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddMinutes(5); // Zendesk times are whole seconds
         host.World.Write(w => w.Solve(ticket, solvedAt));
         host.Recalculator.Calls.Clear();
 
