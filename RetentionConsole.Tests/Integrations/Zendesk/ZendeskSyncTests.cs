@@ -223,7 +223,8 @@ public sealed class ZendeskSyncTests
         Assert.True(exports.Count > 20, $"only {exports.Count} export requests");
         for (var i = 0; i + 10 < exports.Count; i++)
             Assert.True(exports[i + 10] - exports[i] >= TimeSpan.FromSeconds(60), $"requests {i}..{i + 10} within {(exports[i + 10] - exports[i]).TotalSeconds} s");
-        Assert.True(await host.EventCountAsync(ConnectorNames.ZendeskTickets, ConnectorEventKind.RateLimitWait) >= 2);
+        var waits = await host.EventCountAsync(ConnectorNames.ZendeskTickets, ConnectorEventKind.RateLimitWait);
+        Assert.True(waits >= 2, $"{waits} rate-limit waits recorded for {exports.Count} export requests");
         await AssertMatchesWorldAsync(host);
     }
 

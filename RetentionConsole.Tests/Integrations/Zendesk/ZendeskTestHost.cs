@@ -15,8 +15,8 @@ namespace RetentionConsole.Tests.Integrations.Zendesk;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that knows which of its timers are waits (Task.Delay: rate limiter, retry
-/// back-off) and which are timeouts (CancellationTokenSource timers), so a test can fast-forward exactly to the next
-/// wait and never through a timeout.
+/// back-off, Retry-After) and which are not (timeouts are CancellationTokenSource timers; Quartz idles on this clock
+/// too), so a test can fast-forward exactly to the next wait and never through a timeout.
 /// </summary>
 public sealed class SteppingClock(DateTimeOffset start) : FakeTimeProvider(start)
 {
@@ -24,7 +24,10 @@ public sealed class SteppingClock(DateTimeOffset start) : FakeTimeProvider(start
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var tracked = new TrackedTimer(this, state is CancellationTokenSource);
+        // Only Task.Delay timers are waits to fast-forward (rate limiter, retry back-off, Retry-After). Timeouts
+        // (CancellationTokenSource) and other hosted machinery on this clock (Quartz's scheduler idles on it) are not.
+        var isWait = state?.GetType().FullName?.Contains("DelayPromise", StringComparison.Ordinal) == true;
+        var tracked = new TrackedTimer(this, !isWait);
         tracked.Inner = base.CreateTimer(s =>
         {
             tracked.Fired();
