@@ -55,7 +55,10 @@ public static class SandboxRegistration
         services.AddSingleton(sp => new SandboxWorld(sp.GetRequiredService<IOptions<SandboxOptions>>().Value,
             sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddSingleton<SandboxFaults>();
-        services.AddSingleton<Zendesk.ZendeskSandboxState>();
+        services.AddSingleton<ZendeskSandboxState>();
+        services.AddSingleton<IPostConfigureOptions<Core.Integrations.Zendesk.ZendeskOptions>, SandboxWebhookSecret>();
+        services.AddHttpClient(ZendeskSandboxWebhookSender.ClientName);
+        services.AddHostedService<ZendeskSandboxWebhookSender>();
         services.AddHostedService<SandboxLife>();
         return services;
     }

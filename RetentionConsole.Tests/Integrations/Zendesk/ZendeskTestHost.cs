@@ -153,6 +153,7 @@ public sealed class ZendeskTestHost : RetentionAppFactory
         With("Sandbox:Enabled", sandbox ? "true" : "false");
         With("Sandbox:LiveInterval", "00:00:00");
         With("Sandbox:Accounts", "60");
+        With("Sandbox:ZendeskWebhooks", "false"); // tests that want the sandbox to push webhooks turn it on
     }
 
     public SteppingClock Clock { get; }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using RetentionConsole.Core.Integrations.Zendesk;
+using RetentionConsole.Tests.TestInfrastructure;
 
 namespace RetentionConsole.Tests.Integrations.Zendesk;
 
@@ -156,6 +157,22 @@ public sealed class ZendeskWebhookTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Ignored", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Sandbox_PushesASignedWebhook_WhenTheWorldChangesATicket_AndTheConsoleUpdatesIt()
+    {
+        // No secret configured: the sandbox makes one for this process and signs with it.
+        using var host = Host(secret: null);
+        host.With("Sandbox:ZendeskWebhooks", "true");
+        var id = await ChangedTicketAsync(host);
+        var syncCalls = host.Wire.Matching("/incremental/").Count;
+
+        host.Clock.Advance(TimeSpan.FromSeconds(5)); // the sender's interval
+
+        await Eventually.WaitAsync(async () => await StatusAsync(host, id) == "solved", $"ticket {id} updated by the sandbox's webhook");
+        Assert.Contains(host.Wire.Calls, c => c.PathAndQuery == "/webhooks/zendesk" && c.Status == 200);
+        Assert.Equal(syncCalls, host.Wire.Matching("/incremental/").Count); // not by a sync
     }
 
     [Fact]
