@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Audit;
 using RetentionConsole.Core.Identity;
 using RetentionConsole.Core.Integrations.Bitrix24;
+using RetentionConsole.Core.Integrations.Zendesk;
 using RetentionConsole.Core.Jobs;
 using RetentionConsole.Core.Persistence;
+using RetentionConsole.Core.Tickets;
 
 namespace RetentionConsole.Core;
 
@@ -23,6 +25,8 @@ public static class CoreRegistration
         services.AddJobCore();
         services.AddSingleton<Integrations.ConnectorRecorder>();
         services.AddBitrix24(configuration);
+        services.AddTickets();
+        services.AddZendesk();
         return services;
     }
 

@@ -52,6 +52,7 @@ public static class HostingRegistration
         app.MapMeEndpoints();
         app.MapJobEndpoints();
         app.MapBitrix24WebhookEndpoints();
+        app.MapZendeskWebhook();
         app.MapSandbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,6 +1,7 @@
 using Quartz;
 using RetentionConsole.Core.Integrations;
 using RetentionConsole.Core.Integrations.Bitrix24;
+using RetentionConsole.Core.Integrations.Zendesk;
 using RetentionConsole.Core.Jobs;
 
 namespace RetentionConsole.Hosting;
@@ -16,6 +17,9 @@ public static class QuartzSchedule
         new(ConnectorNames.Bitrix24SyncJob, typeof(Bitrix24SyncJob),
             "Syncs Bitrix24 companies, contract deals, contacts and currencies; recomputes ARR and renewal dates.",
             configuration.GetValue("Connectors:Bitrix24:PollInterval", TimeSpan.FromMinutes(15))),
+        new(ZendeskSyncJob.Name, typeof(ZendeskSyncJob),
+            "Incremental Zendesk sync: organizations, then tickets with metrics (webhooks push changes sooner).",
+            configuration.GetValue("Connectors:Zendesk:PollInterval", TimeSpan.FromMinutes(1))),
     ];
 
     public static IServiceCollection AddRetentionJobs(this IServiceCollection services, IConfiguration configuration)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Integrations;
+using RetentionConsole.Sandbox.Zendesk;
 
 namespace RetentionConsole.Sandbox;
 
@@ -55,6 +56,10 @@ public static class SandboxRegistration
             sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddSingleton<SandboxFaults>();
         services.AddSingleton<Bitrix24.Bitrix24Simulator>();
+        services.AddSingleton<ZendeskSandboxState>();
+        services.AddSingleton<IPostConfigureOptions<Core.Integrations.Zendesk.ZendeskOptions>, SandboxWebhookSecret>();
+        services.AddHttpClient(ZendeskSandboxWebhookSender.ClientName);
+        services.AddHostedService<ZendeskSandboxWebhookSender>();
         services.AddHostedService<SandboxLife>();
         return services;
     }
@@ -65,8 +70,8 @@ public static class SandboxRegistration
         if (!app.ServiceProvider.GetRequiredService<IOptions<SandboxOptions>>().Value.Enabled) return app;
         // Simulated upstreams authenticate like the real ones (their own credentials), not with the console's sign-in.
         var sandbox = app.MapGroup("/sandbox").AllowAnonymous().ExcludeFromDescription();
-        _ = sandbox; // each vendor simulator maps itself here: sandbox.MapZendeskSandbox(), ...
         Bitrix24.Bitrix24SandboxEndpoints.MapBitrix24Sandbox(sandbox);
+        sandbox.MapZendeskSandbox();
         return app;
     }
 }
