@@ -154,6 +154,7 @@ public sealed class ZendeskTestHost : RetentionAppFactory
         With("Sandbox:LiveInterval", "00:00:00");
         With("Sandbox:Accounts", "60");
         With("Sandbox:ZendeskWebhooks", "false"); // tests that want the sandbox to push webhooks turn it on
+        With("Connectors:Zendesk:JiraKeyFieldId", "360000001"); // the sandbox keeps Jira keys in this field (appsettings.Development.json)
     }
 
     public SteppingClock Clock { get; }
