@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Audit;
 using RetentionConsole.Core.Identity;
+using RetentionConsole.Core.Integrations.Prometheus;
 using RetentionConsole.Core.Jobs;
+using RetentionConsole.Core.Monitoring;
 using RetentionConsole.Core.Persistence;
 
 namespace RetentionConsole.Core;
@@ -21,6 +23,9 @@ public static class CoreRegistration
         services.AddIdentityAdministration();
         services.AddJobCore();
         services.AddSingleton<Integrations.ConnectorRecorder>();
+        services.AddSingleton<Integrations.IntegrationStatusService>();
+        services.AddPrometheus();
+        services.AddAlertmanager();
         return services;
     }
 
