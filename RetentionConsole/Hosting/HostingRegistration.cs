@@ -6,7 +6,9 @@ using RetentionConsole.Core.Identity;
 using RetentionConsole.Core.Persistence;
 using RetentionConsole.Features.Account;
 using RetentionConsole.Features.Admin.Jobs;
+using RetentionConsole.Features.Integrations;
 using RetentionConsole.Features.Me;
+using RetentionConsole.Features.Monitoring;
 using RetentionConsole.Sandbox;
 
 namespace RetentionConsole.Hosting;
@@ -25,7 +27,7 @@ public static class HostingRegistration
         services.AddMudServices();
         services.AddOpenApi();
         services.AddProblemDetails();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddConnectorFreshnessChecks();
         return builder;
     }
 
@@ -50,6 +52,7 @@ public static class HostingRegistration
         app.MapAccountEndpoints();
         app.MapMeEndpoints();
         app.MapJobEndpoints();
+        app.MapAlertmanagerWebhook();
         app.MapSandbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,4 +1,5 @@
 using Quartz;
+using RetentionConsole.Core.Integrations.Prometheus;
 using RetentionConsole.Core.Jobs;
 
 namespace RetentionConsole.Hosting;
@@ -11,6 +12,9 @@ public static class QuartzSchedule
         new(JobHistoryRetentionJob.Name, typeof(JobHistoryRetentionJob),
             "Prunes job-run history older than Jobs:History:RetainDays.",
             configuration.GetValue("Jobs:History:PollInterval", TimeSpan.FromHours(6))),
+        new(PrometheusProbeJob.Name, typeof(PrometheusProbeJob),
+            "Asks Prometheus vector(1) so its connection and freshness show on the Integrations page.",
+            configuration.GetValue("Connectors:Prometheus:PollInterval", TimeSpan.FromMinutes(1))),
     ];
 
     public static IServiceCollection AddRetentionJobs(this IServiceCollection services, IConfiguration configuration)

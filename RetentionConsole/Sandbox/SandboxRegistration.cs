@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Integrations;
+using RetentionConsole.Sandbox.Alertmanager;
+using RetentionConsole.Sandbox.Prometheus;
 
 namespace RetentionConsole.Sandbox;
 
@@ -55,6 +57,7 @@ public static class SandboxRegistration
             sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddSingleton<SandboxFaults>();
         services.AddHostedService<SandboxLife>();
+        services.AddAlertmanagerSandbox();
         return services;
     }
 
@@ -65,6 +68,7 @@ public static class SandboxRegistration
         // Simulated upstreams authenticate like the real ones (their own credentials), not with the console's sign-in.
         var sandbox = app.MapGroup("/sandbox").AllowAnonymous().ExcludeFromDescription();
         _ = sandbox; // each vendor simulator maps itself here: sandbox.MapZendeskSandbox(), ...
+        sandbox.MapPrometheusSandbox();
         return app;
     }
 }

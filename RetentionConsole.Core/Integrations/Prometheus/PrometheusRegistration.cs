@@ -49,7 +49,6 @@ public static class PrometheusRegistration
             sp.GetRequiredService<IOptions<PrometheusOptions>>(), sp.GetRequiredService<IDbContextFactory<RetentionDbContext>>(),
             sp.GetRequiredService<ConnectorRecorder>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PrometheusClient>>()));
-        services.AddTransient<PrometheusProbeJob>();
         return services;
     }
 }
