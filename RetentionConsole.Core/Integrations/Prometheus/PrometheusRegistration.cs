@@ -21,7 +21,8 @@ public static class PrometheusRegistration
         services.AddSingleton<PrometheusTarget>();
 
         var refit = new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(PrometheusMapper.Json) };
-        services.AddRefitClient<IPrometheusApi>(refit)
+        // Generated-only: Refit 16 keeps the reflection request builder in a separate package we do not reference.
+        services.AddRefitGeneratedClient<IPrometheusApi>(refit)
             .ConfigureHttpClient((sp, client) =>
             {
                 // Refit appends "/api/v1/..." to the base address's path, so a prefix like /sandbox/prometheus stays.
