@@ -35,7 +35,8 @@ public sealed class SandboxAlertmanagerSender(SandboxWorld world, IHttpClientFac
         var interval = configuration.GetValue("Sandbox:Alertmanager:Interval", TimeSpan.FromSeconds(5));
         if (interval <= TimeSpan.Zero) return;
         // The webhook is served by this very host: wait until it listens.
-        var started = new TaskCompletionSource();
+        // Continuations run asynchronously: never send from inside the host's own start-up notification.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
         {
@@ -49,8 +50,9 @@ public sealed class SandboxAlertmanagerSender(SandboxWorld world, IHttpClientFac
             }
         }
 
+        // The first round waits one interval too: a host under test finishes wiring its server after "started" fires.
         using var timer = new PeriodicTimer(interval, clock);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -61,7 +63,6 @@ public sealed class SandboxAlertmanagerSender(SandboxWorld world, IHttpClientFac
                 logger.LogWarning(ex, "Sandbox Alertmanager round failed");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Notifies every incident whose state changed since it was last notified; returns how many were sent.</summary>
