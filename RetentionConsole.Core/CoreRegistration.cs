@@ -6,7 +6,9 @@ using RetentionConsole.Core.Audit;
 using RetentionConsole.Core.Identity;
 using RetentionConsole.Core.Integrations.Bitrix24;
 using RetentionConsole.Core.Integrations.Zendesk;
+using RetentionConsole.Core.Integrations.Prometheus;
 using RetentionConsole.Core.Jobs;
+using RetentionConsole.Core.Monitoring;
 using RetentionConsole.Core.Persistence;
 using RetentionConsole.Core.Tickets;
 
@@ -27,6 +29,9 @@ public static class CoreRegistration
         services.AddBitrix24(configuration);
         services.AddTickets();
         services.AddZendesk();
+        services.AddSingleton<Integrations.IntegrationStatusService>();
+        services.AddPrometheus();
+        services.AddAlertmanager();
         return services;
     }
 

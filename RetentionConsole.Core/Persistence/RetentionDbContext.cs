@@ -7,6 +7,7 @@ using RetentionConsole.Core.Audit;
 using RetentionConsole.Core.Identity;
 using RetentionConsole.Core.Integrations;
 using RetentionConsole.Core.Jobs;
+using RetentionConsole.Core.Monitoring;
 using RetentionConsole.Core.Tickets;
 
 namespace RetentionConsole.Core.Persistence;
@@ -29,6 +30,7 @@ public abstract class RetentionDbContext(DbContextOptions options)
     public DbSet<ZendeskOrganization> ZendeskOrganizations => Set<ZendeskOrganization>();
     public DbSet<ConnectorState> ConnectorStates => Set<ConnectorState>();
     public DbSet<ConnectorEvent> ConnectorEvents => Set<ConnectorEvent>();
+    public DbSet<AlertRecord> AlertRecords => Set<AlertRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

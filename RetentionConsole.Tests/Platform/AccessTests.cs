@@ -38,6 +38,7 @@ public sealed class AccessTests(AccessTests.Fixture fixture) : IClassFixture<Acc
         { "/", "" },
         { "/admin/users", Roles.Admin },
         { "/admin/jobs", Roles.Admin },
+        { "/admin/integrations", Roles.Admin },
         { "/admin/audit", Roles.Admin },
     };
 

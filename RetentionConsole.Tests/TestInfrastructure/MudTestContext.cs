@@ -1,17 +1,16 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 using MudBlazor.Services;
 
 namespace RetentionConsole.Tests.TestInfrastructure;
 
 /// <summary>
-/// A bUnit context with MudBlazor's services, set up the way MudBlazor's own tests do: loose JS interop,
-/// no popover-provider check, no snackbar transitions.
+/// A bUnit context for MudBlazor components, set up as MudBlazor's own tests do: loose JS interop (MudBlazor calls
+/// JS we do not need), no popover-provider check, instant snackbar transitions.
 /// </summary>
-public abstract class MudTestContext : BunitContext
+public class MudTestContext : BunitContext
 {
-    protected MudTestContext()
+    public MudTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o =>

@@ -6,8 +6,10 @@ using RetentionConsole.Core.Identity;
 using RetentionConsole.Core.Persistence;
 using RetentionConsole.Features.Account;
 using RetentionConsole.Features.Admin.Jobs;
+using RetentionConsole.Features.Integrations;
 using RetentionConsole.Features.Me;
 using RetentionConsole.Features.Webhooks;
+using RetentionConsole.Features.Monitoring;
 using RetentionConsole.Sandbox;
 
 namespace RetentionConsole.Hosting;
@@ -26,7 +28,7 @@ public static class HostingRegistration
         services.AddMudServices();
         services.AddOpenApi();
         services.AddProblemDetails();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddConnectorFreshnessChecks();
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class HostingRegistration
         app.MapJobEndpoints();
         app.MapBitrix24WebhookEndpoints();
         app.MapZendeskWebhook();
+        app.MapAlertmanagerWebhook();
         app.MapSandbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

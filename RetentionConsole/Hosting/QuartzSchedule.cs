@@ -2,6 +2,7 @@ using Quartz;
 using RetentionConsole.Core.Integrations;
 using RetentionConsole.Core.Integrations.Bitrix24;
 using RetentionConsole.Core.Integrations.Zendesk;
+using RetentionConsole.Core.Integrations.Prometheus;
 using RetentionConsole.Core.Jobs;
 
 namespace RetentionConsole.Hosting;
@@ -20,6 +21,9 @@ public static class QuartzSchedule
         new(ZendeskSyncJob.Name, typeof(ZendeskSyncJob),
             "Incremental Zendesk sync: organizations, then tickets with metrics (webhooks push changes sooner).",
             configuration.GetValue("Connectors:Zendesk:PollInterval", TimeSpan.FromMinutes(1))),
+        new(PrometheusProbeJob.Name, typeof(PrometheusProbeJob),
+            "Asks Prometheus vector(1) so its connection and freshness show on the Integrations page.",
+            configuration.GetValue("Connectors:Prometheus:PollInterval", TimeSpan.FromMinutes(1))),
     ];
 
     public static IServiceCollection AddRetentionJobs(this IServiceCollection services, IConfiguration configuration)

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Integrations;
 using RetentionConsole.Sandbox.Zendesk;
+using RetentionConsole.Sandbox.Alertmanager;
+using RetentionConsole.Sandbox.Prometheus;
 
 namespace RetentionConsole.Sandbox;
 
@@ -61,6 +63,7 @@ public static class SandboxRegistration
         services.AddHttpClient(ZendeskSandboxWebhookSender.ClientName);
         services.AddHostedService<ZendeskSandboxWebhookSender>();
         services.AddHostedService<SandboxLife>();
+        services.AddAlertmanagerSandbox();
         return services;
     }
 
@@ -72,6 +75,7 @@ public static class SandboxRegistration
         var sandbox = app.MapGroup("/sandbox").AllowAnonymous().ExcludeFromDescription();
         Bitrix24.Bitrix24SandboxEndpoints.MapBitrix24Sandbox(sandbox);
         sandbox.MapZendeskSandbox();
+        sandbox.MapPrometheusSandbox();
         return app;
     }
 }

@@ -17,6 +17,7 @@ public static class NavItems
     [
         new("Home", "/", MudBlazor.Icons.Material.Filled.Dashboard, "Console"),
         new("Users & API keys", "/admin/users", MudBlazor.Icons.Material.Filled.People, "Administration", AdminOnly),
+        new("Integrations", "/admin/integrations", MudBlazor.Icons.Material.Filled.Hub, "Administration", AdminOnly),
         new("Jobs", "/admin/jobs", MudBlazor.Icons.Material.Filled.Schedule, "Administration", AdminOnly),
         new("Audit log", "/admin/audit", MudBlazor.Icons.Material.Filled.History, "Administration", AdminOnly),
     ];

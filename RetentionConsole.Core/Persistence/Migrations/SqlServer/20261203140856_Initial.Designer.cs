@@ -12,7 +12,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRetentionDbContext))]
-    [Migration("20261203133730_Initial")]
+    [Migration("20261203140856_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -596,6 +596,79 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     b.HasIndex("JobName", "StartedUtc");
 
                     b.ToTable("JobRuns");
+                });
+
+            modelBuilder.Entity("RetentionConsole.Core.Monitoring.AlertRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountLabel")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("AlertName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("AnnotationsJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("EndsAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("GeneratorUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("LabelsJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("LastUpdatedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Receiver")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("StartsAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint", "StartsAtUtc")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "Service");
+
+                    b.ToTable("AlertRecords");
                 });
 
             modelBuilder.Entity("RetentionConsole.Core.Tickets.SupportTicket", b =>

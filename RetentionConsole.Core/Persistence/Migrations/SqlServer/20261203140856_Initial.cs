@@ -36,6 +36,32 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "AlertRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Fingerprint = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    AlertName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Service = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    AccountLabel = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    LabelsJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    AnnotationsJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    StartsAtUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    EndsAtUtc = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    GeneratorUrl = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    Receiver = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    GroupKey = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    ReceivedUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    LastUpdatedUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiKeys",
                 columns: table => new
                 {
@@ -399,6 +425,17 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 column: "WeightedRevenueAtRisk");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AlertRecords_Fingerprint_StartsAtUtc",
+                table: "AlertRecords",
+                columns: new[] { "Fingerprint", "StartsAtUtc" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRecords_Status_Service",
+                table: "AlertRecords",
+                columns: new[] { "Status", "Service" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_Hash",
                 table: "ApiKeys",
                 column: "Hash",
@@ -502,6 +539,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AlertRecords");
+
             migrationBuilder.DropTable(
                 name: "ApiKeys");
 
