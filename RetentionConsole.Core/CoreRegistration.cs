@@ -6,6 +6,7 @@ using RetentionConsole.Core.Audit;
 using RetentionConsole.Core.Identity;
 using RetentionConsole.Core.Jobs;
 using RetentionConsole.Core.Persistence;
+using RetentionConsole.Core.RevenueAtRisk;
 
 namespace RetentionConsole.Core;
 
@@ -21,6 +22,7 @@ public static class CoreRegistration
         services.AddIdentityAdministration();
         services.AddJobCore();
         services.AddSingleton<Integrations.ConnectorRecorder>();
+        services.AddRevenueAtRisk();
         return services;
     }
 

@@ -11,6 +11,9 @@ public static class QuartzSchedule
         new(JobHistoryRetentionJob.Name, typeof(JobHistoryRetentionJob),
             "Prunes job-run history older than Jobs:History:RetainDays.",
             configuration.GetValue("Jobs:History:PollInterval", TimeSpan.FromHours(6))),
+        new(Core.RevenueAtRisk.RevenueAtRiskRecalculationJob.Name, typeof(Core.RevenueAtRisk.RevenueAtRiskRecalculationJob),
+            "Recomputes revenue at risk for every account and issue (renewal weights move with the calendar).",
+            configuration.GetValue("RevenueAtRisk:FullRecalculationInterval", TimeSpan.FromHours(1))),
     ];
 
     public static IServiceCollection AddRetentionJobs(this IServiceCollection services, IConfiguration configuration)

@@ -22,6 +22,8 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.HasIndex(x => x.WeightedRevenueAtRisk);
         b.HasIndex(x => x.RenewalDateUtc);
         b.HasIndex(x => x.Name);
+        b.HasIndex(x => x.Arr);
+        b.HasIndex(x => new { x.IsAtRisk, x.RevenueAtRisk });
     }
 }
 

@@ -1,0 +1,325 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RetentionConsole.Core.Accounts;
+using RetentionConsole.Core.Persistence;
+
+namespace RetentionConsole.Core.RevenueAtRisk;
+
+/// <summary>What one recompute changed (for logs, job messages and the benchmark).</summary>
+public sealed record RecalculationResult(int AccountsExamined, int AccountsChanged, int IssuesExamined, int IssuesChanged,
+    int HistoryPoints, TimeSpan Elapsed)
+{
+    public override string ToString() =>
+        $"{AccountsChanged}/{AccountsExamined} account(s) and {IssuesChanged}/{IssuesExamined} issue(s) changed, {HistoryPoints} history point(s), {Elapsed.TotalMilliseconds:0} ms";
+}
+
+/// <summary>
+/// Computes revenue at risk as DESIGN.md defines it and keeps the figures on Account and EngineeringIssue rows, so
+/// leaderboards sort and page in SQL. Incremental recomputes touch only the accounts and issues named in
+/// <see cref="RiskChanges"/> (plus the open issues of those accounts, whose ARR may have moved); the full recompute
+/// runs on a schedule because renewal weights move with the calendar. Every query is set-based: one projection per
+/// scope, no per-ticket round trips. A history point is written only when a figure changes.
+/// </summary>
+public sealed class RevenueAtRiskEngine(
+    IDbContextFactory<RetentionDbContext> factory,
+    IOptionsMonitor<RevenueAtRiskOptions> options,
+    TimeProvider clock,
+    ILogger<RevenueAtRiskEngine> logger) : IRiskRecalculator
+{
+    // Recomputes read, compare and write; two at once could write the same history point twice.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task RecalculateAsync(RiskChanges changes, CancellationToken ct)
+    {
+        if (changes.IsEmpty) return;
+        var result = await RunAsync(changes, ct);
+        logger.LogDebug("Incremental revenue-at-risk recompute: {Result}", result);
+    }
+
+    /// <summary>Recomputes the given accounts and issues; returns what changed.</summary>
+    public Task<RecalculationResult> RecalculateChangesAsync(RiskChanges changes, CancellationToken ct = default) =>
+        RunAsync(changes, ct);
+
+    /// <summary>Recomputes every account, every issue with open tickets or non-zero figures, and the portfolio.</summary>
+    public async Task<RecalculationResult> RecalculateAllAsync(CancellationToken ct = default)
+    {
+        var result = await RunAsync(null, ct);
+        logger.LogInformation("Full revenue-at-risk recompute: {Result}", result);
+        return result;
+    }
+
+    private async Task<RecalculationResult> RunAsync(RiskChanges? changes, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var now = clock.GetUtcNow().UtcDateTime;
+            var o = options.CurrentValue;
+            await using var db = await factory.CreateDbContextAsync(ct);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+
+            var history = new List<RiskHistoryPoint>();
+            var accounts = await RecomputeAccountsAsync(db, changes, o, now, history, ct);
+            var issues = await RecomputeIssuesAsync(db, changes, o, now, history, ct);
+            if (accounts.Changed > 0 || changes is null)
+            {
+                await RecordPortfolioAsync(db, changes is null ? accounts.NewTotal : null, accounts.Delta, now, history, ct);
+            }
+
+            db.RiskHistory.AddRange(history);
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(ct);
+            return new RecalculationResult(accounts.Examined, accounts.Changed, issues.Examined, issues.Changed, history.Count, watch.Elapsed);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private sealed record AccountPass(int Examined, int Changed, RiskFigures Delta, RiskFigures NewTotal);
+
+    private readonly record struct RiskFigures(decimal Rar, decimal Weighted)
+    {
+        public static RiskFigures operator +(RiskFigures a, RiskFigures b) => new(a.Rar + b.Rar, a.Weighted + b.Weighted);
+        public static RiskFigures operator -(RiskFigures a, RiskFigures b) => new(a.Rar - b.Rar, a.Weighted - b.Weighted);
+    }
+
+    /// <summary>What decides an account's risk, read in one projection.</summary>
+    private sealed class AccountRiskInput
+    {
+        public long Id { get; init; }
+        public decimal? Arr { get; init; }
+        public DateTime? RenewalDateUtc { get; init; }
+        public int OpenFrictionTickets { get; init; }
+
+        /// <summary>
+        /// Active SLA breaches of the account. Zero until the commercial-SLA capability exists: it replaces the
+        /// constant in <see cref="Inputs"/> with a count of the account's open breach intervals, and nothing else here
+        /// changes (see <see cref="IsAtRisk"/>).
+        /// </summary>
+        public int ActiveSlaBreaches { get; init; }
+        public bool CurrentIsAtRisk { get; init; }
+        public decimal CurrentRar { get; init; }
+        public decimal CurrentWeighted { get; init; }
+        public int CurrentOpenFrictionTickets { get; init; }
+    }
+
+    private static IQueryable<AccountRiskInput> Inputs(RetentionDbContext db, IQueryable<Account> scope) =>
+        scope.Select(a => new AccountRiskInput
+        {
+            Id = a.Id,
+            Arr = a.Arr,
+            RenewalDateUtc = a.RenewalDateUtc,
+            OpenFrictionTickets = db.Tickets.Count(t => t.AccountId == a.Id && t.IsOpen && t.IsFriction),
+            ActiveSlaBreaches = 0,
+            CurrentIsAtRisk = a.IsAtRisk,
+            CurrentRar = a.RevenueAtRisk,
+            CurrentWeighted = a.WeightedRevenueAtRisk,
+            CurrentOpenFrictionTickets = a.OpenFrictionTickets,
+        });
+
+    /// <summary>DESIGN.md: an account is at risk with ≥ 1 open friction ticket or ≥ 1 active SLA breach.</summary>
+    private static bool IsAtRisk(AccountRiskInput input) => input.OpenFrictionTickets > 0 || input.ActiveSlaBreaches > 0;
+
+    /// <summary>Whole days from today (UTC) to the renewal date; negative when the renewal is overdue.</summary>
+    public static int? DaysToRenewal(DateTime? renewalUtc, DateTime nowUtc) =>
+        renewalUtc is { } r ? (int)(r.Date - nowUtc.Date).TotalDays : null;
+
+    private static async Task<AccountPass> RecomputeAccountsAsync(RetentionDbContext db, RiskChanges? changes,
+        RevenueAtRiskOptions o, DateTime now, List<RiskHistoryPoint> history, CancellationToken ct)
+    {
+        IQueryable<Account> scope = db.Accounts;
+        if (changes is not null)
+        {
+            if (changes.AccountIds.Count == 0) return new AccountPass(0, 0, default, default);
+            var ids = changes.AccountIds.ToList();
+            scope = scope.Where(a => ids.Contains(a.Id));
+        }
+
+        var rows = await Inputs(db, scope).AsNoTracking().ToListAsync(ct);
+        var changed = 0;
+        RiskFigures delta = default, total = default;
+        foreach (var row in rows)
+        {
+            var atRisk = IsAtRisk(row);
+            var rar = atRisk ? Round(row.Arr ?? 0m) : 0m;
+            var weighted = Round(rar * o.WeightFor(DaysToRenewal(row.RenewalDateUtc, now)));
+            total += new RiskFigures(rar, weighted);
+            var figuresMoved = rar != Round(row.CurrentRar) || weighted != Round(row.CurrentWeighted);
+            if (!figuresMoved && atRisk == row.CurrentIsAtRisk && row.OpenFrictionTickets == row.CurrentOpenFrictionTickets) continue;
+
+            changed++;
+            // A stub with every written property marked modified: one UPDATE per changed account, batched by SaveChanges.
+            var stub = new Account { Id = row.Id, Name = "" };
+            var entry = db.Accounts.Attach(stub);
+            stub.IsAtRisk = atRisk;
+            stub.RevenueAtRisk = rar;
+            stub.WeightedRevenueAtRisk = weighted;
+            stub.OpenFrictionTickets = row.OpenFrictionTickets;
+            entry.Property(x => x.IsAtRisk).IsModified = true;
+            entry.Property(x => x.RevenueAtRisk).IsModified = true;
+            entry.Property(x => x.WeightedRevenueAtRisk).IsModified = true;
+            entry.Property(x => x.OpenFrictionTickets).IsModified = true;
+            if (figuresMoved)
+            {
+                delta += new RiskFigures(rar, weighted) - new RiskFigures(Round(row.CurrentRar), Round(row.CurrentWeighted));
+                history.Add(Point(RiskScope.Account, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), rar, weighted, now));
+            }
+        }
+
+        return new AccountPass(rows.Count, changed, delta, total);
+    }
+
+    private sealed record IssueOpenStats(string Key, int OpenTickets, DateTime Oldest);
+
+    private sealed record IssueAccount(string Key, long AccountId, decimal? Arr, DateTime? RenewalDateUtc);
+
+    private sealed record IssueLead(string Key, long FirstTicketId, string? JiraKey, string? Category);
+
+    private static async Task<(int Examined, int Changed)> RecomputeIssuesAsync(RetentionDbContext db, RiskChanges? changes,
+        RevenueAtRiskOptions o, DateTime now, List<RiskHistoryPoint> history, CancellationToken ct)
+    {
+        // Which issue keys to look at. Full: every key with an open ticket plus every row still showing figures.
+        // Incremental: the named keys plus the open issues of the named accounts (their ARR or renewal may have moved).
+        List<string>? keys = null;
+        if (changes is not null)
+        {
+            var set = new HashSet<string>(changes.IssueKeys, StringComparer.Ordinal);
+            if (changes.AccountIds.Count > 0)
+            {
+                var ids = changes.AccountIds.Select(id => (long?)id).ToList();
+                set.UnionWith(await db.Tickets
+                    .Where(t => t.IsOpen && t.IssueKey != null && ids.Contains(t.AccountId))
+                    .Select(t => t.IssueKey!).Distinct().ToListAsync(ct));
+            }
+
+            if (set.Count == 0) return (0, 0);
+            keys = set.ToList();
+        }
+
+        var open = db.Tickets.Where(t => t.IsOpen && t.IssueKey != null);
+        if (keys is not null) open = open.Where(t => keys.Contains(t.IssueKey!));
+
+        var stats = (await open.GroupBy(t => t.IssueKey!)
+                .Select(g => new IssueOpenStats(g.Key, g.Count(), g.Min(t => t.CreatedUtc)))
+                .ToListAsync(ct))
+            .ToDictionary(s => s.Key, StringComparer.Ordinal);
+
+        // Distinct (issue, account) pairs: five tickets from one account count its ARR once.
+        var affected = (await open.Where(t => t.AccountId != null)
+                .Select(t => new { Key = t.IssueKey!, AccountId = t.AccountId!.Value })
+                .Distinct()
+                .Join(db.Accounts, x => x.AccountId, a => a.Id, (x, a) => new IssueAccount(x.Key, a.Id, a.Arr, a.RenewalDateUtc))
+                .ToListAsync(ct))
+            .ToLookup(x => x.Key, StringComparer.Ordinal);
+
+        var existingQuery = db.EngineeringIssues.AsNoTracking();
+        existingQuery = keys is not null
+            ? existingQuery.Where(i => keys.Contains(i.Key))
+            : existingQuery.Where(i => i.OpenTickets > 0 || i.AffectedAccounts > 0 || i.RevenueAtRisk != 0m);
+        var existing = (await existingQuery.ToListAsync(ct)).ToDictionary(i => i.Key, StringComparer.Ordinal);
+
+        var relevant = stats.Keys.Union(existing.Keys, StringComparer.Ordinal).ToList();
+        var leads = await LeadsAsync(db, relevant, ct);
+
+        var changedCount = 0;
+        foreach (var key in relevant)
+        {
+            stats.TryGetValue(key, out var s);
+            existing.TryGetValue(key, out var row);
+            var accounts = affected[key].ToList();
+            var rar = Round(accounts.Sum(a => a.Arr ?? 0m));
+            var weighted = Round(accounts.Sum(a => Round((a.Arr ?? 0m) * o.WeightFor(DaysToRenewal(a.RenewalDateUtc, now)))));
+            var unknown = accounts.Count(a => a.Arr is null);
+            leads.TryGetValue(key, out var lead);
+
+            var isNew = row is null;
+            row ??= new EngineeringIssue { Key = key };
+            var before = (row.Title, row.JiraKey, row.Category, row.AffectedAccounts, row.AffectedAccountsUnknownArr,
+                Rar: Round(row.RevenueAtRisk), Weighted: Round(row.WeightedRevenueAtRisk), row.OpenTickets, row.OldestOpenTicketUtc);
+
+            row.Title = Truncate(lead?.Title ?? (row.Title.Length > 0 ? row.Title : key), 500);
+            row.JiraKey = lead?.JiraKey ?? row.JiraKey ?? (key.StartsWith("ZD-", StringComparison.Ordinal) ? null : key);
+            row.Category = lead?.Category ?? row.Category;
+            row.AffectedAccounts = accounts.Count;
+            row.AffectedAccountsUnknownArr = unknown;
+            row.RevenueAtRisk = rar;
+            row.WeightedRevenueAtRisk = weighted;
+            row.OpenTickets = s?.OpenTickets ?? 0;
+            row.OldestOpenTicketUtc = s?.Oldest;
+
+            var after = (row.Title, row.JiraKey, row.Category, row.AffectedAccounts, row.AffectedAccountsUnknownArr,
+                Rar: rar, Weighted: weighted, row.OpenTickets, row.OldestOpenTicketUtc);
+            if (!isNew && before == after) continue;
+
+            changedCount++;
+            row.UpdatedUtc = now;
+            if (isNew) db.EngineeringIssues.Add(row);
+            else db.EngineeringIssues.Update(row);
+            if (before.Rar != rar || before.Weighted != weighted)
+            {
+                history.Add(Point(RiskScope.Issue, key, rar, weighted, now));
+            }
+        }
+
+        return (relevant.Count, changedCount);
+    }
+
+    private sealed record LeadInfo(string? Title, string? JiraKey, string? Category);
+
+    /// <summary>Title, Jira key and category of each group: the problem ticket for ZD-P, else the first ticket.</summary>
+    private static async Task<Dictionary<string, LeadInfo>> LeadsAsync(RetentionDbContext db, List<string> keys, CancellationToken ct)
+    {
+        var result = new Dictionary<string, LeadInfo>(StringComparer.Ordinal);
+        if (keys.Count == 0) return result;
+        var groups = await db.Tickets.Where(t => keys.Contains(t.IssueKey!))
+            .GroupBy(t => t.IssueKey!)
+            .Select(g => new IssueLead(g.Key, g.Min(t => t.Id), g.Max(t => t.JiraKey), g.Max(t => t.Category)))
+            .ToListAsync(ct);
+        var leadIds = groups.SelectMany(g => ProblemId(g.Key) is { } p ? new[] { p, g.FirstTicketId } : [g.FirstTicketId]).Distinct().ToList();
+        var tickets = await db.Tickets.Where(t => leadIds.Contains(t.Id))
+            .Select(t => new { t.Id, t.Subject, t.Category, t.JiraKey })
+            .ToDictionaryAsync(t => t.Id, ct);
+        foreach (var g in groups)
+        {
+            // The problem ticket may not be synced yet; the group's first ticket stands in.
+            var lead = (ProblemId(g.Key) is { } p ? tickets.GetValueOrDefault(p) : null) ?? tickets.GetValueOrDefault(g.FirstTicketId);
+            var title = string.IsNullOrWhiteSpace(lead?.Subject) ? null : lead.Subject;
+            result[g.Key] = new LeadInfo(title, lead?.JiraKey ?? g.JiraKey, lead?.Category ?? g.Category);
+        }
+
+        return result;
+    }
+
+    private static long? ProblemId(string key) =>
+        key.StartsWith("ZD-", StringComparison.Ordinal) && long.TryParse(key.AsSpan(3), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    private static async Task RecordPortfolioAsync(RetentionDbContext db, RiskFigures? fullTotal, RiskFigures delta, DateTime now,
+        List<RiskHistoryPoint> history, CancellationToken ct)
+    {
+        var last = await db.RiskHistory.AsNoTracking()
+            .Where(p => p.Scope == RiskScope.Portfolio && p.ScopeKey == RiskHistoryPoint.PortfolioKey)
+            .OrderByDescending(p => p.AtUtc).ThenByDescending(p => p.Id)
+            .Select(p => new { p.RevenueAtRisk, p.WeightedRevenueAtRisk })
+            .FirstOrDefaultAsync(ct);
+        var previous = new RiskFigures(Round(last?.RevenueAtRisk ?? 0m), Round(last?.WeightedRevenueAtRisk ?? 0m));
+
+        // Incremental: the portfolio moves by exactly what the changed accounts moved (O(changed)); the scheduled
+        // full recompute re-sums every account and corrects any drift.
+        var next = fullTotal ?? previous + delta;
+        next = new RiskFigures(Round(next.Rar), Round(next.Weighted));
+        if (next != previous) history.Add(Point(RiskScope.Portfolio, RiskHistoryPoint.PortfolioKey, next.Rar, next.Weighted, now));
+    }
+
+    private static RiskHistoryPoint Point(RiskScope scope, string key, decimal rar, decimal weighted, DateTime now) =>
+        new() { Scope = scope, ScopeKey = key, AtUtc = now, RevenueAtRisk = rar, WeightedRevenueAtRisk = weighted };
+
+    private static decimal Round(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
