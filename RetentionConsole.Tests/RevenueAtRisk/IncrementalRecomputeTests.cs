@@ -159,7 +159,7 @@ public sealed class IncrementalRecomputeTests
             Assert.Equal(open, a.OpenFrictionTickets);
             Assert.Equal(open > 0, a.IsAtRisk);
             Assert.Equal(expected, a.RevenueAtRisk);
-            Assert.Equal(Math.Round(expected * Weight(a), 2), a.WeightedRevenueAtRisk);
+            Assert.Equal(Math.Round(expected * Weight(a), 2, MidpointRounding.AwayFromZero), a.WeightedRevenueAtRisk);
         }
 
         var issues = await db.EngineeringIssues.AsNoTracking().ToDictionaryAsync(i => i.Key);

@@ -18,7 +18,7 @@ public sealed class RiskTestDatabase : IAsyncDisposable
     private RiskTestDatabase(RevenueAtRiskOptions options)
     {
         Options = options;
-        Factory = new Factory(new DbContextOptionsBuilder<SqliteRetentionDbContext>().UseSqlite($"Data Source={_path}").Options);
+        Factory = new ContextFactory(new DbContextOptionsBuilder<SqliteRetentionDbContext>().UseSqlite($"Data Source={_path}").Options);
         Engine = new RevenueAtRiskEngine(Factory, new StaticMonitor(options), Clock, NullLogger<RevenueAtRiskEngine>.Instance);
         Queries = new RiskBoardQueries(Factory, Clock, Microsoft.Extensions.Options.Options.Create(options));
     }
@@ -57,7 +57,7 @@ public sealed class RiskTestDatabase : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private sealed class Factory(DbContextOptions<SqliteRetentionDbContext> options) : IDbContextFactory<RetentionDbContext>
+    private sealed class ContextFactory(DbContextOptions<SqliteRetentionDbContext> options) : IDbContextFactory<RetentionDbContext>
     {
         public RetentionDbContext CreateDbContext() => new SqliteRetentionDbContext(options);
     }
