@@ -7,6 +7,7 @@ using RetentionConsole.Core.Persistence;
 using RetentionConsole.Features.Account;
 using RetentionConsole.Features.Admin.Jobs;
 using RetentionConsole.Features.Me;
+using RetentionConsole.Features.RevenueAtRisk;
 using RetentionConsole.Sandbox;
 
 namespace RetentionConsole.Hosting;
@@ -50,6 +51,7 @@ public static class HostingRegistration
         app.MapAccountEndpoints();
         app.MapMeEndpoints();
         app.MapJobEndpoints();
+        app.MapRevenueAtRiskEndpoints();
         app.MapSandbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
