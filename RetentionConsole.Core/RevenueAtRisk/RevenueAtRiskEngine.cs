@@ -9,10 +9,10 @@ namespace RetentionConsole.Core.RevenueAtRisk;
 
 /// <summary>What one recompute changed (for logs, job messages and the benchmark).</summary>
 public sealed record RecalculationResult(int AccountsExamined, int AccountsChanged, int IssuesExamined, int IssuesChanged,
-    int HistoryPoints, TimeSpan Elapsed)
+    int HistoryPoints, TimeSpan Elapsed, string Phases = "")
 {
     public override string ToString() =>
-        $"{AccountsChanged}/{AccountsExamined} account(s) and {IssuesChanged}/{IssuesExamined} issue(s) changed, {HistoryPoints} history point(s), {Elapsed.TotalMilliseconds:0} ms";
+        $"{AccountsChanged}/{AccountsExamined} account(s) and {IssuesChanged}/{IssuesExamined} issue(s) changed, {HistoryPoints} history point(s), {Elapsed.TotalMilliseconds:0} ms ({Phases})";
 }
 
 /// <summary>
@@ -59,26 +59,53 @@ public sealed class RevenueAtRiskEngine(
             var now = clock.GetUtcNow().UtcDateTime;
             var o = options.CurrentValue;
             await using var db = await factory.CreateDbContextAsync(ct);
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-
-            var history = new List<RiskHistoryPoint>();
-            var accounts = await RecomputeAccountsAsync(db, changes, o, now, history, ct);
-            var issues = await RecomputeIssuesAsync(db, changes, o, now, history, ct);
+            var writes = new Writes();
+            var accounts = await RecomputeAccountsAsync(db, changes, o, now, writes, ct);
+            var accountsMs = watch.ElapsedMilliseconds;
+            var issues = await RecomputeIssuesAsync(db, changes, o, now, writes, ct);
+            var issuesMs = watch.ElapsedMilliseconds;
             if (accounts.Changed > 0 || changes is null)
             {
-                await RecordPortfolioAsync(db, changes is null ? accounts.NewTotal : null, accounts.Delta, now, history, ct);
+                await RecordPortfolioAsync(db, changes is null ? accounts.NewTotal : null, accounts.Delta, now, writes.History, ct);
             }
 
-            db.RiskHistory.AddRange(history);
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(ct);
-            return new RecalculationResult(accounts.Examined, accounts.Changed, issues.Examined, issues.Changed, history.Count, watch.Elapsed);
+            await using (var writer = await RiskWriter.BeginAsync(db, ct))
+            {
+                await writer.UpdateAsync(writes.Accounts, AccountFigures, ct);
+                await writer.InsertAsync(writes.NewIssues, ct);
+                await writer.UpdateAsync(writes.ChangedIssues, IssueFigures, ct);
+                await writer.InsertAsync(writes.History, ct);
+                await writer.CommitAsync(ct);
+            }
+
+            var phases = $"accounts {accountsMs} ms, issues {issuesMs - accountsMs} ms, write {watch.ElapsedMilliseconds - issuesMs} ms";
+            return new RecalculationResult(accounts.Examined, accounts.Changed, issues.Examined, issues.Changed, writes.History.Count, watch.Elapsed, phases);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>Everything a recompute will write, collected first and written in one transaction.</summary>
+    private sealed class Writes
+    {
+        public List<Account> Accounts { get; } = [];
+        public List<EngineeringIssue> NewIssues { get; } = [];
+        public List<EngineeringIssue> ChangedIssues { get; } = [];
+        public List<RiskHistoryPoint> History { get; } = [];
+    }
+
+    private static readonly string[] AccountFigures =
+        [nameof(Account.IsAtRisk), nameof(Account.RevenueAtRisk), nameof(Account.WeightedRevenueAtRisk), nameof(Account.OpenFrictionTickets)];
+
+    private static readonly string[] IssueFigures =
+    [
+        nameof(EngineeringIssue.Title), nameof(EngineeringIssue.JiraKey), nameof(EngineeringIssue.Category),
+        nameof(EngineeringIssue.AffectedAccounts), nameof(EngineeringIssue.AffectedAccountsUnknownArr),
+        nameof(EngineeringIssue.RevenueAtRisk), nameof(EngineeringIssue.WeightedRevenueAtRisk), nameof(EngineeringIssue.OpenTickets),
+        nameof(EngineeringIssue.OldestOpenTicketUtc), nameof(EngineeringIssue.UpdatedUtc),
+    ];
 
     private sealed record AccountPass(int Examined, int Changed, RiskFigures Delta, RiskFigures NewTotal);
 
@@ -130,7 +157,7 @@ public sealed class RevenueAtRiskEngine(
         renewalUtc is { } r ? (int)(r.Date - nowUtc.Date).TotalDays : null;
 
     private static async Task<AccountPass> RecomputeAccountsAsync(RetentionDbContext db, RiskChanges? changes,
-        RevenueAtRiskOptions o, DateTime now, List<RiskHistoryPoint> history, CancellationToken ct)
+        RevenueAtRiskOptions o, DateTime now, Writes writes, CancellationToken ct)
     {
         IQueryable<Account> scope = db.Accounts;
         if (changes is not null)
@@ -153,21 +180,16 @@ public sealed class RevenueAtRiskEngine(
             if (!figuresMoved && atRisk == row.CurrentIsAtRisk && row.OpenFrictionTickets == row.CurrentOpenFrictionTickets) continue;
 
             changed++;
-            // A stub with every written property marked modified: one UPDATE per changed account, batched by SaveChanges.
-            var stub = new Account { Id = row.Id, Name = "" };
-            var entry = db.Accounts.Attach(stub);
-            stub.IsAtRisk = atRisk;
-            stub.RevenueAtRisk = rar;
-            stub.WeightedRevenueAtRisk = weighted;
-            stub.OpenFrictionTickets = row.OpenFrictionTickets;
-            entry.Property(x => x.IsAtRisk).IsModified = true;
-            entry.Property(x => x.RevenueAtRisk).IsModified = true;
-            entry.Property(x => x.WeightedRevenueAtRisk).IsModified = true;
-            entry.Property(x => x.OpenFrictionTickets).IsModified = true;
+            // Only the figure columns are written (AccountFigures); the rest of this stub is never read.
+            writes.Accounts.Add(new Account
+            {
+                Id = row.Id, Name = "", IsAtRisk = atRisk, RevenueAtRisk = rar, WeightedRevenueAtRisk = weighted,
+                OpenFrictionTickets = row.OpenFrictionTickets,
+            });
             if (figuresMoved)
             {
                 delta += new RiskFigures(rar, weighted) - new RiskFigures(Round(row.CurrentRar), Round(row.CurrentWeighted));
-                history.Add(Point(RiskScope.Account, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), rar, weighted, now));
+                writes.History.Add(Point(RiskScope.Account, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), rar, weighted, now));
             }
         }
 
@@ -181,7 +203,7 @@ public sealed class RevenueAtRiskEngine(
     private sealed record IssueLead(string Key, long FirstTicketId, string? JiraKey, string? Category);
 
     private static async Task<(int Examined, int Changed)> RecomputeIssuesAsync(RetentionDbContext db, RiskChanges? changes,
-        RevenueAtRiskOptions o, DateTime now, List<RiskHistoryPoint> history, CancellationToken ct)
+        RevenueAtRiskOptions o, DateTime now, Writes writes, CancellationToken ct)
     {
         // Which issue keys to look at. Full: every key with an open ticket plus every row still showing figures.
         // Incremental: the named keys plus the open issues of the named accounts (their ARR or renewal may have moved).
@@ -258,11 +280,10 @@ public sealed class RevenueAtRiskEngine(
 
             changedCount++;
             row.UpdatedUtc = now;
-            if (isNew) db.EngineeringIssues.Add(row);
-            else db.EngineeringIssues.Update(row);
+            (isNew ? writes.NewIssues : writes.ChangedIssues).Add(row);
             if (before.Rar != rar || before.Weighted != weighted)
             {
-                history.Add(Point(RiskScope.Issue, key, rar, weighted, now));
+                writes.History.Add(Point(RiskScope.Issue, key, rar, weighted, now));
             }
         }
 

@@ -111,9 +111,9 @@ public static class BenchCommand
 
         var first = await engine.RecalculateAllAsync();
         rows.Add(new Row("full recompute (from empty)", Ms(first.Elapsed),
-            $"{first.AccountsChanged:N0} accounts, {first.IssuesChanged:N0} issues, {first.HistoryPoints:N0} history points"));
+            $"{first.AccountsChanged:N0} accounts, {first.IssuesChanged:N0} issues, {first.HistoryPoints:N0} history points; {first.Phases}"));
         var steady = await engine.RecalculateAllAsync();
-        rows.Add(new Row("full recompute (nothing changed)", Ms(steady.Elapsed), $"{steady.IssuesExamined:N0} issues examined"));
+        rows.Add(new Row("full recompute (nothing changed)", Ms(steady.Elapsed), $"{steady.IssuesExamined:N0} issues examined; {steady.Phases}"));
 
         var random = new Random(o.Seed + 1);
         var incremental = new List<TimeSpan>();
@@ -126,7 +126,7 @@ public static class BenchCommand
         }
 
         rows.Add(new Row($"incremental recompute, {ChangedTickets} changed tickets (p50 of {IncrementalRounds})", Ms(Percentile(incremental, 0.5)),
-            $"max {Ms(incremental.Max())}; last: {last!.AccountsExamined} accounts, {last.IssuesExamined} issues examined"));
+            $"max {Ms(incremental.Max())}; last: {last!.AccountsExamined} accounts, {last.IssuesExamined} issues examined; {last.Phases}"));
 
         var summary = await queries.SummaryAsync();
         var atRiskPages = Math.Max(1, (summary.AccountsAtRisk + BoardQueryInput.DefaultPageSize - 1) / BoardQueryInput.DefaultPageSize);

@@ -83,7 +83,7 @@ public static class RevenueAtRiskEndpoints
         var query = input.ToAccountQuery();
         return TypedResults.Stream(async stream =>
         {
-            await using var writer = new StreamWriter(stream, Csv.Encoding, bufferSize: 16 * 1024, leaveOpen: true);
+            await using var writer = new StreamWriter(stream, Csv.Encoding, bufferSize: 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
             await writer.WriteLineAsync(Csv.AccountsHeader);
             await foreach (var row in queries.AllAccountsAsync(query)) await writer.WriteLineAsync(Csv.AccountLine(row));
         }, "text/csv; charset=utf-8", FileName("accounts-at-risk", clock));
@@ -96,7 +96,7 @@ public static class RevenueAtRiskEndpoints
         var query = input.ToIssueQuery();
         return TypedResults.Stream(async stream =>
         {
-            await using var writer = new StreamWriter(stream, Csv.Encoding, bufferSize: 16 * 1024, leaveOpen: true);
+            await using var writer = new StreamWriter(stream, Csv.Encoding, bufferSize: 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
             await writer.WriteLineAsync(Csv.IssuesHeader);
             await foreach (var row in queries.AllIssuesAsync(query)) await writer.WriteLineAsync(Csv.IssueLine(row));
         }, "text/csv; charset=utf-8", FileName("engineering-issues", clock));

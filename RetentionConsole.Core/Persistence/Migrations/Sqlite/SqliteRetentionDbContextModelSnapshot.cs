@@ -750,9 +750,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 
                     b.HasIndex("ProblemId");
 
-                    b.HasIndex("IssueKey", "IsOpen");
-
                     b.HasIndex("AccountId", "IsOpen", "IsFriction");
+
+                    b.HasIndex("IssueKey", "IsOpen", "AccountId", "CreatedUtc");
 
                     b.ToTable("Tickets");
                 });

@@ -545,9 +545,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 columns: new[] { "AccountId", "IsOpen", "IsFriction" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tickets_IssueKey_IsOpen",
+                name: "IX_Tickets_IssueKey_IsOpen_AccountId_CreatedUtc",
                 table: "Tickets",
-                columns: new[] { "IssueKey", "IsOpen" });
+                columns: new[] { "IssueKey", "IsOpen", "AccountId", "CreatedUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_OrganizationId",

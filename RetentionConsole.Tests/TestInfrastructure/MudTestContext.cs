@@ -1,0 +1,24 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace RetentionConsole.Tests.TestInfrastructure;
+
+/// <summary>
+/// A bUnit context with MudBlazor's services set up as MudBlazor's own tests do: JS interop loose, no popover
+/// provider required, snackbar transitions off.
+/// </summary>
+public abstract class MudTestContext : BunitContext
+{
+    protected MudTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o =>
+        {
+            o.PopoverOptions.CheckForPopoverProvider = false;
+            o.SnackbarConfiguration.ShowTransitionDuration = 0;
+            o.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+    }
+}
