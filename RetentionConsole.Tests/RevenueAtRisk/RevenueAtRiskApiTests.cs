@@ -97,9 +97,9 @@ public sealed class RevenueAtRiskApiTests(RevenueAtRiskApiTests.Fixture fixture)
     [Fact]
     public async Task Accounts_Filters_ApplyInTheDatabase()
     {
-        Assert.Equal([8, 5, 2], Ids(await JsonAsync(await Leadership.GetAsync("/api/v1/accounts?tier=SMB&renewal=90"))));
-        Assert.Equal([23, 22, 21], Ids(await JsonAsync(await Leadership.GetAsync("/api/v1/accounts?minRar=210000"))));
-        Assert.Equal([18, 16, 14, 12, 10], Ids(await JsonAsync(await Leadership.GetAsync("/api/v1/accounts?q=company%201&owner=Dana%20Whitfield"))));
+        Assert.Equal(new long[] { 8, 5, 2 }, Ids(await JsonAsync(await Leadership.GetAsync("/api/v1/accounts?tier=SMB&renewal=90"))));
+        Assert.Equal(new long[] { 23, 22, 21 }, Ids(await JsonAsync(await Leadership.GetAsync("/api/v1/accounts?minRar=210000"))));
+        Assert.Equal(new long[] { 18, 16, 14, 12, 10 }, Ids(await JsonAsync(await Leadership.GetAsync("/api/v1/accounts?q=company%201&owner=Dana%20Whitfield"))));
         var latency = Ids(await JsonAsync(await Leadership.GetAsync("/api/v1/accounts?category=latency&pageSize=50")));
         Assert.All(latency, id => Assert.Equal(0, id % 2));
         Assert.DoesNotContain(24L, latency);
