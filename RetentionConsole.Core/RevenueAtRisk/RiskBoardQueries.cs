@@ -278,10 +278,12 @@ public sealed class RiskBoardQueries(IDbContextFactory<RetentionDbContext> facto
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
         if (account is null) return null;
         var contacts = await db.Contacts.AsNoTracking().Where(c => c.AccountId == id).OrderBy(c => c.Name).Take(100).ToListAsync(ct);
-        var open = await TicketRows(db, db.Tickets.Where(t => t.AccountId == id && t.IsOpen))
-            .OrderByDescending(t => t.IsFriction).ThenBy(t => t.CreatedUtc).Take(MaxTicketsOnPage).ToListAsync(ct);
-        var recent = await TicketRows(db, db.Tickets.Where(t => t.AccountId == id && !t.IsOpen))
-            .OrderByDescending(t => t.UpdatedUtc).Take(20).ToListAsync(ct);
+        var open = (await TicketRows(db, db.Tickets.Where(t => t.AccountId == id && t.IsOpen)
+                .OrderByDescending(t => t.IsFriction).ThenBy(t => t.CreatedUtc).Take(MaxTicketsOnPage)).ToListAsync(ct))
+            .OrderByDescending(t => t.IsFriction).ThenBy(t => t.CreatedUtc).ToList();
+        var recent = (await TicketRows(db, db.Tickets.Where(t => t.AccountId == id && !t.IsOpen)
+                .OrderByDescending(t => t.UpdatedUtc).Take(20)).ToListAsync(ct))
+            .OrderByDescending(t => t.UpdatedUtc).ToList();
         var keys = await db.Tickets.Where(t => t.AccountId == id && t.IsOpen && t.IssueKey != null)
             .Select(t => t.IssueKey!).Distinct().ToListAsync(ct);
         var issues = (await db.EngineeringIssues.AsNoTracking().Where(i => keys.Contains(i.Key))
@@ -294,8 +296,9 @@ public sealed class RiskBoardQueries(IDbContextFactory<RetentionDbContext> facto
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var row = await db.EngineeringIssues.AsNoTracking().Where(i => i.Key == key).Select(IssueRow).SingleOrDefaultAsync(ct);
-        var tickets = await TicketRows(db, db.Tickets.Where(t => t.IssueKey == key))
-            .OrderByDescending(t => t.IsOpen).ThenBy(t => t.CreatedUtc).Take(MaxTicketsOnPage).ToListAsync(ct);
+        var tickets = (await TicketRows(db, db.Tickets.Where(t => t.IssueKey == key)
+                .OrderByDescending(t => t.IsOpen).ThenBy(t => t.CreatedUtc).Take(MaxTicketsOnPage)).ToListAsync(ct))
+            .OrderByDescending(t => t.IsOpen).ThenBy(t => t.CreatedUtc).ToList();
         if (row is null && tickets.Count == 0) return null;
         // A group whose tickets were all solved before the engine first saw it open has no row: show it resolved.
         row ??= new IssueBoardRow(key, tickets.FirstOrDefault()?.Subject ?? key, null, tickets.FirstOrDefault()?.Category, 0, 0, 0m, 0m, 0, null, null);
@@ -304,6 +307,7 @@ public sealed class RiskBoardQueries(IDbContextFactory<RetentionDbContext> facto
         return new IssueDetail(WithAge(row), affected, tickets, trend);
     }
 
+    /// <summary>Order and limit <paramref name="tickets"/> first: EF cannot order by a constructor-projected row.</summary>
     private static IQueryable<TicketRow> TicketRows(RetentionDbContext db, IQueryable<SupportTicket> tickets) =>
         from t in tickets
         join a in db.Accounts on t.AccountId equals a.Id into acc

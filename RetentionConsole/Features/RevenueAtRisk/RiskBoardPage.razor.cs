@@ -87,6 +87,13 @@ public partial class RiskBoardPage
         return Task.CompletedTask;
     }
 
+    /// <summary>The renewal window applies at once (with whatever else is in the form).</summary>
+    private Task RenewalWindowAsync(int? days)
+    {
+        _renewal = days;
+        return ApplyFiltersAsync();
+    }
+
     private Task ClearFiltersAsync()
     {
         Navigate(new()
