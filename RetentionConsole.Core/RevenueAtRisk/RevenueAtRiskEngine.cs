@@ -246,7 +246,7 @@ public sealed class RevenueAtRiskEngine(
         var existing = (await existingQuery.ToListAsync(ct)).ToDictionary(i => i.Key, StringComparer.Ordinal);
 
         var relevant = stats.Keys.Union(existing.Keys, StringComparer.Ordinal).ToList();
-        var leads = await LeadsAsync(db, relevant, ct);
+        var leads = await LeadsAsync(db, keys, ct);
 
         var changedCount = 0;
         foreach (var key in relevant)
@@ -292,33 +292,41 @@ public sealed class RevenueAtRiskEngine(
 
     private sealed record LeadInfo(string? Title, string? JiraKey, string? Category);
 
-    /// <summary>Title, Jira key and category of each group: the problem ticket for ZD-P, else the first ticket.</summary>
-    private static async Task<Dictionary<string, LeadInfo>> LeadsAsync(RetentionDbContext db, List<string> keys, CancellationToken ct)
+    /// <summary>
+    /// Title, Jira key and category of each group: the problem ticket for ZD-P (the ticket whose own key is ZD-id),
+    /// else the group's first ticket. Full: every group with an open ticket, chosen in SQL (no key list parameters);
+    /// incremental: the named keys.
+    /// </summary>
+    private static async Task<Dictionary<string, LeadInfo>> LeadsAsync(RetentionDbContext db, List<string>? keys, CancellationToken ct)
     {
-        var result = new Dictionary<string, LeadInfo>(StringComparer.Ordinal);
-        if (keys.Count == 0) return result;
-        var groups = await db.Tickets.Where(t => keys.Contains(t.IssueKey!))
-            .GroupBy(t => t.IssueKey!)
-            .Select(g => new IssueLead(g.Key, g.Min(t => t.Id), g.Max(t => t.JiraKey), g.Max(t => t.Category)))
+        var scope = db.Tickets.Where(t => t.IssueKey != null);
+        scope = keys is null
+            ? scope.Where(t => db.Tickets.Any(o => o.IssueKey == t.IssueKey && o.IsOpen))
+            : scope.Where(t => keys.Contains(t.IssueKey!));
+
+        var heads = await scope.Where(t => t.IssueKey == "ZD-" + t.Id.ToString())
+            .Select(t => new { Key = t.IssueKey!, t.Subject, t.Category, t.JiraKey })
             .ToListAsync(ct);
-        var leadIds = groups.SelectMany(g => ProblemId(g.Key) is { } p ? new[] { p, g.FirstTicketId } : [g.FirstTicketId]).Distinct().ToList();
-        var tickets = await db.Tickets.Where(t => leadIds.Contains(t.Id))
-            .Select(t => new { t.Id, t.Subject, t.Category, t.JiraKey })
-            .ToDictionaryAsync(t => t.Id, ct);
-        foreach (var g in groups)
+        var firsts = await scope.GroupBy(t => t.IssueKey!)
+            .Select(g => new { g.Key, FirstId = g.Min(t => t.Id), JiraKey = g.Max(t => t.JiraKey), Category = g.Max(t => t.Category) })
+            .Join(db.Tickets, g => g.FirstId, t => t.Id, (g, t) => new
+            {
+                g.Key, t.Subject, Category = t.Category ?? g.Category, JiraKey = t.JiraKey ?? g.JiraKey,
+            })
+            .ToListAsync(ct);
+
+        var result = new Dictionary<string, LeadInfo>(StringComparer.Ordinal);
+        foreach (var f in firsts) result[f.Key] = new LeadInfo(Blank(f.Subject), f.JiraKey, f.Category);
+        foreach (var h in heads)
         {
-            // The problem ticket may not be synced yet; the group's first ticket stands in.
-            var lead = (ProblemId(g.Key) is { } p ? tickets.GetValueOrDefault(p) : null) ?? tickets.GetValueOrDefault(g.FirstTicketId);
-            var title = string.IsNullOrWhiteSpace(lead?.Subject) ? null : lead.Subject;
-            result[g.Key] = new LeadInfo(title, lead?.JiraKey ?? g.JiraKey, lead?.Category ?? g.Category);
+            var first = result.GetValueOrDefault(h.Key);
+            result[h.Key] = new LeadInfo(Blank(h.Subject) ?? first?.Title, h.JiraKey ?? first?.JiraKey, h.Category ?? first?.Category);
         }
 
         return result;
     }
 
-    private static long? ProblemId(string key) =>
-        key.StartsWith("ZD-", StringComparison.Ordinal) && long.TryParse(key.AsSpan(3), System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     private static async Task RecordPortfolioAsync(RetentionDbContext db, RiskFigures? fullTotal, RiskFigures delta, DateTime now,
         List<RiskHistoryPoint> history, CancellationToken ct)

@@ -77,7 +77,8 @@ public sealed class RiskBoardQueries(IDbContextFactory<RetentionDbContext> facto
             await atRisk.CountAsync(a => a.Arr == null, ct),
             await renewals.CountAsync(ct),
             ToMoney(await renewals.SumAsync(a => a.RevenueAtRisk, ct)),
-            await db.Tickets.CountAsync(t => t.IsOpen && t.IsFriction, ct),
+            // The engine keeps each account's count; unmatched tickets carry no revenue and are not counted here.
+            await db.Accounts.SumAsync(a => a.OpenFrictionTickets, ct),
             await db.EngineeringIssues.CountAsync(i => i.OpenTickets > 0, ct),
             await db.Accounts.CountAsync(ct),
             await db.ConnectorStates.MaxAsync(s => s.LastSuccessUtc, ct),

@@ -13,10 +13,11 @@ internal sealed class EngineeringIssueConfiguration : IEntityTypeConfiguration<E
         b.Property(x => x.Title).HasMaxLength(500);
         b.Property(x => x.JiraKey).HasMaxLength(64);
         b.Property(x => x.Category).HasMaxLength(64);
-        // The leaderboard lists issues with open tickets ordered by RaR; these keep any page depth an index walk.
-        b.HasIndex(x => new { x.OpenTickets, x.RevenueAtRisk });
-        b.HasIndex(x => x.RevenueAtRisk);
-        b.HasIndex(x => x.WeightedRevenueAtRisk);
+        // The leaderboard lists issues with open tickets ordered by (RaR, Key): walking these indexes (OpenTickets
+        // included for the filter) keeps any page depth free of a sort and of row lookups.
+        b.HasIndex(x => new { x.RevenueAtRisk, x.Key, x.OpenTickets });
+        b.HasIndex(x => new { x.WeightedRevenueAtRisk, x.Key, x.OpenTickets });
+        b.HasIndex(x => x.OpenTickets);
     }
 }
 

@@ -622,11 +622,11 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 
                     b.HasKey("Key");
 
-                    b.HasIndex("RevenueAtRisk");
+                    b.HasIndex("OpenTickets");
 
-                    b.HasIndex("WeightedRevenueAtRisk");
+                    b.HasIndex("RevenueAtRisk", "Key", "OpenTickets");
 
-                    b.HasIndex("OpenTickets", "RevenueAtRisk");
+                    b.HasIndex("WeightedRevenueAtRisk", "Key", "OpenTickets");
 
                     b.ToTable("EngineeringIssues");
                 });

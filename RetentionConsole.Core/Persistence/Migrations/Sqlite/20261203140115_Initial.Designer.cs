@@ -11,7 +11,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRetentionDbContext))]
-    [Migration("20261203134136_Initial")]
+    [Migration("20261203140115_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -625,11 +625,11 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 
                     b.HasKey("Key");
 
-                    b.HasIndex("RevenueAtRisk");
+                    b.HasIndex("OpenTickets");
 
-                    b.HasIndex("WeightedRevenueAtRisk");
+                    b.HasIndex("RevenueAtRisk", "Key", "OpenTickets");
 
-                    b.HasIndex("OpenTickets", "RevenueAtRisk");
+                    b.HasIndex("WeightedRevenueAtRisk", "Key", "OpenTickets");
 
                     b.ToTable("EngineeringIssues");
                 });

@@ -515,19 +515,19 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 column: "AccountId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_EngineeringIssues_OpenTickets_RevenueAtRisk",
+                name: "IX_EngineeringIssues_OpenTickets",
                 table: "EngineeringIssues",
-                columns: new[] { "OpenTickets", "RevenueAtRisk" });
+                column: "OpenTickets");
 
             migrationBuilder.CreateIndex(
-                name: "IX_EngineeringIssues_RevenueAtRisk",
+                name: "IX_EngineeringIssues_RevenueAtRisk_Key_OpenTickets",
                 table: "EngineeringIssues",
-                column: "RevenueAtRisk");
+                columns: new[] { "RevenueAtRisk", "Key", "OpenTickets" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_EngineeringIssues_WeightedRevenueAtRisk",
+                name: "IX_EngineeringIssues_WeightedRevenueAtRisk_Key_OpenTickets",
                 table: "EngineeringIssues",
-                column: "WeightedRevenueAtRisk");
+                columns: new[] { "WeightedRevenueAtRisk", "Key", "OpenTickets" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_JobRuns_JobName_StartedUtc",

@@ -12,7 +12,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRetentionDbContext))]
-    [Migration("20261203134235_Initial")]
+    [Migration("20261203140218_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -646,11 +646,11 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 
                     b.HasKey("Key");
 
-                    b.HasIndex("RevenueAtRisk");
+                    b.HasIndex("OpenTickets");
 
-                    b.HasIndex("WeightedRevenueAtRisk");
+                    b.HasIndex("RevenueAtRisk", "Key", "OpenTickets");
 
-                    b.HasIndex("OpenTickets", "RevenueAtRisk");
+                    b.HasIndex("WeightedRevenueAtRisk", "Key", "OpenTickets");
 
                     b.ToTable("EngineeringIssues");
                 });
