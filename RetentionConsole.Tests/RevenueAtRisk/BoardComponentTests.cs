@@ -18,6 +18,7 @@ public sealed class BoardComponentTests : MudTestContext, IAsyncLifetime
         Services.AddSingleton(Options.Create(_rar.Options));
         Services.AddSingleton<TimeProvider>(_rar.Clock);
         Services.AddSingleton(_rar.Queries);
+        UseInteractiveServerRenderer();
     }
 
     public new async Task DisposeAsync()

@@ -21,4 +21,11 @@ public abstract class MudTestContext : BunitContext
             o.SnackbarConfiguration.HideTransitionDuration = 0;
         });
     }
+
+    /// <summary>
+    /// For components that read RendererInfo: render as on an interactive Blazor Server circuit. Call after the
+    /// test's services are registered (the renderer resolves the service provider).
+    /// </summary>
+    protected void UseInteractiveServerRenderer() =>
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
 }
