@@ -11,6 +11,7 @@ using RetentionConsole.Core.Jobs;
 using RetentionConsole.Core.Monitoring;
 using RetentionConsole.Core.Persistence;
 using RetentionConsole.Core.Tickets;
+using RetentionConsole.Core.RevenueAtRisk;
 
 namespace RetentionConsole.Core;
 
@@ -32,6 +33,7 @@ public static class CoreRegistration
         services.AddSingleton<Integrations.IntegrationStatusService>();
         services.AddPrometheus();
         services.AddAlertmanager();
+        services.AddRevenueAtRisk();
         return services;
     }
 

@@ -25,6 +25,9 @@ public sealed class Account
     public decimal WeightedRevenueAtRisk { get; set; }
     public int OpenFrictionTickets { get; set; }
 
+    /// <summary>Has at least one open friction ticket (or, once SLAs exist, an active breach); set by the RaR engine.</summary>
+    public bool IsAtRisk { get; set; }
+
     public DateTime SyncedUtc { get; set; }
 
     public List<Contact> Contacts { get; set; } = [];

@@ -31,6 +31,8 @@ public abstract class RetentionDbContext(DbContextOptions options)
     public DbSet<ConnectorState> ConnectorStates => Set<ConnectorState>();
     public DbSet<ConnectorEvent> ConnectorEvents => Set<ConnectorEvent>();
     public DbSet<AlertRecord> AlertRecords => Set<AlertRecord>();
+    public DbSet<RevenueAtRisk.EngineeringIssue> EngineeringIssues => Set<RevenueAtRisk.EngineeringIssue>();
+    public DbSet<RevenueAtRisk.RiskHistoryPoint> RiskHistory => Set<RevenueAtRisk.RiskHistoryPoint>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -36,6 +36,8 @@ public sealed class AccessTests(AccessTests.Fixture fixture) : IClassFixture<Acc
     public static readonly TheoryData<string, string> Pages = new()
     {
         { "/", "" },
+        { "/accounts/1", "" },
+        { "/issues/ENG-1", "" },
         { "/admin/users", Roles.Admin },
         { "/admin/jobs", Roles.Admin },
         { "/admin/integrations", Roles.Admin },
@@ -47,6 +49,9 @@ public sealed class AccessTests(AccessTests.Fixture fixture) : IClassFixture<Acc
     {
         { "GET", "/api/v1/me", "" },
         { "GET", "/openapi/v1.json", "" },
+        { "GET", "/api/v1/summary", "" },
+        { "GET", "/api/v1/accounts", "" },
+        { "GET", "/api/v1/engineering-issues", "" },
         { "POST", "/api/v1/jobs/job-history-retention/run", Roles.Admin },
     };
 

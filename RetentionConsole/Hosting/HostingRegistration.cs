@@ -10,6 +10,7 @@ using RetentionConsole.Features.Integrations;
 using RetentionConsole.Features.Me;
 using RetentionConsole.Features.Webhooks;
 using RetentionConsole.Features.Monitoring;
+using RetentionConsole.Features.RevenueAtRisk;
 using RetentionConsole.Sandbox;
 
 namespace RetentionConsole.Hosting;
@@ -56,6 +57,7 @@ public static class HostingRegistration
         app.MapBitrix24WebhookEndpoints();
         app.MapZendeskWebhook();
         app.MapAlertmanagerWebhook();
+        app.MapRevenueAtRiskEndpoints();
         app.MapSandbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -24,6 +24,9 @@ public static class QuartzSchedule
         new(PrometheusProbeJob.Name, typeof(PrometheusProbeJob),
             "Asks Prometheus vector(1) so its connection and freshness show on the Integrations page.",
             configuration.GetValue("Connectors:Prometheus:PollInterval", TimeSpan.FromMinutes(1))),
+        new(Core.RevenueAtRisk.RevenueAtRiskRecalculationJob.Name, typeof(Core.RevenueAtRisk.RevenueAtRiskRecalculationJob),
+            "Recomputes revenue at risk for every account and issue (renewal weights move with the calendar).",
+            configuration.GetValue("RevenueAtRisk:FullRecalculationInterval", TimeSpan.FromHours(1))),
     ];
 
     public static IServiceCollection AddRetentionJobs(this IServiceCollection services, IConfiguration configuration)

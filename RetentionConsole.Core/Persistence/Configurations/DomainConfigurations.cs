@@ -22,6 +22,8 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.HasIndex(x => x.WeightedRevenueAtRisk);
         b.HasIndex(x => x.RenewalDateUtc);
         b.HasIndex(x => x.Name);
+        b.HasIndex(x => x.Arr);
+        b.HasIndex(x => new { x.IsAtRisk, x.RevenueAtRisk });
     }
 }
 
@@ -62,7 +64,8 @@ internal sealed class SupportTicketConfiguration : IEntityTypeConfiguration<Supp
         b.Property(x => x.JiraKey).HasMaxLength(64);
         b.Property(x => x.IssueKey).HasMaxLength(64);
         b.HasIndex(x => new { x.AccountId, x.IsOpen, x.IsFriction });
-        b.HasIndex(x => new { x.IssueKey, x.IsOpen });
+        // Covers the revenue-at-risk issue queries (open tickets of a group, their accounts and ages) without row lookups.
+        b.HasIndex(x => new { x.IssueKey, x.IsOpen, x.AccountId, x.CreatedUtc });
         b.HasIndex(x => x.OrganizationId);
         b.HasIndex(x => x.ProblemId);
     }

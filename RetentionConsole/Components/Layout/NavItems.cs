@@ -15,7 +15,7 @@ public static class NavItems
 
     public static readonly IReadOnlyList<NavItem> All =
     [
-        new("Home", "/", MudBlazor.Icons.Material.Filled.Dashboard, "Console"),
+        new("Revenue at risk", "/", MudBlazor.Icons.Material.Filled.Dashboard, "Console"),
         new("Users & API keys", "/admin/users", MudBlazor.Icons.Material.Filled.People, "Administration", AdminOnly),
         new("Integrations", "/admin/integrations", MudBlazor.Icons.Material.Filled.Hub, "Administration", AdminOnly),
         new("Jobs", "/admin/jobs", MudBlazor.Icons.Material.Filled.Schedule, "Administration", AdminOnly),

@@ -12,7 +12,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRetentionDbContext))]
-    [Migration("20261203140856_Initial")]
+    [Migration("20261203141135_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -194,6 +194,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     b.Property<int?>("HealthScore")
                         .HasColumnType("int");
 
+                    b.Property<bool>("IsAtRisk")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -236,6 +239,8 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Arr");
+
                     b.HasIndex("Name");
 
                     b.HasIndex("RenewalDateUtc");
@@ -243,6 +248,8 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     b.HasIndex("RevenueAtRisk");
 
                     b.HasIndex("WeightedRevenueAtRisk");
+
+                    b.HasIndex("IsAtRisk", "RevenueAtRisk");
 
                     b.ToTable("Accounts");
                 });
@@ -671,6 +678,95 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     b.ToTable("AlertRecords");
                 });
 
+            modelBuilder.Entity("RetentionConsole.Core.RevenueAtRisk.EngineeringIssue", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("AffectedAccounts")
+                        .HasColumnType("int");
+
+                    b.Property<int>("AffectedAccountsUnknownArr")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("JiraKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime?>("OldestOpenTicketUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("OpenTickets")
+                        .HasColumnType("int");
+
+                    b.Property<decimal>("RevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<decimal>("WeightedRevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("OpenTickets");
+
+                    b.HasIndex("RevenueAtRisk", "Key", "OpenTickets");
+
+                    b.HasIndex("WeightedRevenueAtRisk", "Key", "OpenTickets");
+
+                    b.ToTable("EngineeringIssues");
+                });
+
+            modelBuilder.Entity("RetentionConsole.Core.RevenueAtRisk.RiskHistoryPoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<decimal>("RevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("ScopeKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<decimal>("WeightedRevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Scope", "ScopeKey", "AtUtc");
+
+                    b.ToTable("RiskHistory", (string)null);
+                });
+
             modelBuilder.Entity("RetentionConsole.Core.Tickets.SupportTicket", b =>
                 {
                     b.Property<long>("Id")
@@ -756,9 +852,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 
                     b.HasIndex("ProblemId");
 
-                    b.HasIndex("IssueKey", "IsOpen");
-
                     b.HasIndex("AccountId", "IsOpen", "IsFriction");
+
+                    b.HasIndex("IssueKey", "IsOpen", "AccountId", "CreatedUtc");
 
                     b.ToTable("Tickets");
                 });

@@ -28,6 +28,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     RevenueAtRisk = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false),
                     WeightedRevenueAtRisk = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false),
                     OpenFrictionTickets = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsAtRisk = table.Column<bool>(type: "INTEGER", nullable: false),
                     SyncedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -211,6 +212,27 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "EngineeringIssues",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    JiraKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AffectedAccounts = table.Column<int>(type: "INTEGER", nullable: false),
+                    AffectedAccountsUnknownArr = table.Column<int>(type: "INTEGER", nullable: false),
+                    RevenueAtRisk = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false),
+                    WeightedRevenueAtRisk = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false),
+                    OpenTickets = table.Column<int>(type: "INTEGER", nullable: false),
+                    OldestOpenTicketUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EngineeringIssues", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "JobRuns",
                 columns: table => new
                 {
@@ -226,6 +248,23 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_JobRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RiskHistory",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ScopeKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevenueAtRisk = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false),
+                    WeightedRevenueAtRisk = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RiskHistory", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -405,6 +444,16 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Accounts_Arr",
+                table: "Accounts",
+                column: "Arr");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Accounts_IsAtRisk_RevenueAtRisk",
+                table: "Accounts",
+                columns: new[] { "IsAtRisk", "RevenueAtRisk" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Accounts_Name",
                 table: "Accounts",
                 column: "Name");
@@ -504,9 +553,29 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 column: "AccountId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_EngineeringIssues_OpenTickets",
+                table: "EngineeringIssues",
+                column: "OpenTickets");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EngineeringIssues_RevenueAtRisk_Key_OpenTickets",
+                table: "EngineeringIssues",
+                columns: new[] { "RevenueAtRisk", "Key", "OpenTickets" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EngineeringIssues_WeightedRevenueAtRisk_Key_OpenTickets",
+                table: "EngineeringIssues",
+                columns: new[] { "WeightedRevenueAtRisk", "Key", "OpenTickets" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JobRuns_JobName_StartedUtc",
                 table: "JobRuns",
                 columns: new[] { "JobName", "StartedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskHistory_Scope_ScopeKey_AtUtc",
+                table: "RiskHistory",
+                columns: new[] { "Scope", "ScopeKey", "AtUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_AccountId_IsOpen_IsFriction",
@@ -514,9 +583,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 columns: new[] { "AccountId", "IsOpen", "IsFriction" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tickets_IssueKey_IsOpen",
+                name: "IX_Tickets_IssueKey_IsOpen_AccountId_CreatedUtc",
                 table: "Tickets",
-                columns: new[] { "IssueKey", "IsOpen" });
+                columns: new[] { "IssueKey", "IsOpen", "AccountId", "CreatedUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_OrganizationId",
@@ -577,7 +646,13 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "EngineeringIssues");
+
+            migrationBuilder.DropTable(
                 name: "JobRuns");
+
+            migrationBuilder.DropTable(
+                name: "RiskHistory");
 
             migrationBuilder.DropTable(
                 name: "Tickets");

@@ -28,6 +28,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     RevenueAtRisk = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
                     WeightedRevenueAtRisk = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
                     OpenFrictionTickets = table.Column<int>(type: "int", nullable: false),
+                    IsAtRisk = table.Column<bool>(type: "bit", nullable: false),
                     SyncedUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
@@ -211,6 +212,27 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "EngineeringIssues",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    JiraKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Category = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    AffectedAccounts = table.Column<int>(type: "int", nullable: false),
+                    AffectedAccountsUnknownArr = table.Column<int>(type: "int", nullable: false),
+                    RevenueAtRisk = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    WeightedRevenueAtRisk = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    OpenTickets = table.Column<int>(type: "int", nullable: false),
+                    OldestOpenTicketUtc = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    UpdatedUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EngineeringIssues", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "JobRuns",
                 columns: table => new
                 {
@@ -226,6 +248,23 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_JobRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RiskHistory",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Scope = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    ScopeKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    AtUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    RevenueAtRisk = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false),
+                    WeightedRevenueAtRisk = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RiskHistory", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -405,6 +444,16 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Accounts_Arr",
+                table: "Accounts",
+                column: "Arr");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Accounts_IsAtRisk_RevenueAtRisk",
+                table: "Accounts",
+                columns: new[] { "IsAtRisk", "RevenueAtRisk" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Accounts_Name",
                 table: "Accounts",
                 column: "Name");
@@ -506,9 +555,29 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 column: "AccountId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_EngineeringIssues_OpenTickets",
+                table: "EngineeringIssues",
+                column: "OpenTickets");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EngineeringIssues_RevenueAtRisk_Key_OpenTickets",
+                table: "EngineeringIssues",
+                columns: new[] { "RevenueAtRisk", "Key", "OpenTickets" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EngineeringIssues_WeightedRevenueAtRisk_Key_OpenTickets",
+                table: "EngineeringIssues",
+                columns: new[] { "WeightedRevenueAtRisk", "Key", "OpenTickets" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JobRuns_JobName_StartedUtc",
                 table: "JobRuns",
                 columns: new[] { "JobName", "StartedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskHistory_Scope_ScopeKey_AtUtc",
+                table: "RiskHistory",
+                columns: new[] { "Scope", "ScopeKey", "AtUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_AccountId_IsOpen_IsFriction",
@@ -516,9 +585,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 columns: new[] { "AccountId", "IsOpen", "IsFriction" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tickets_IssueKey_IsOpen",
+                name: "IX_Tickets_IssueKey_IsOpen_AccountId_CreatedUtc",
                 table: "Tickets",
-                columns: new[] { "IssueKey", "IsOpen" });
+                columns: new[] { "IssueKey", "IsOpen", "AccountId", "CreatedUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_OrganizationId",
@@ -579,7 +648,13 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "EngineeringIssues");
+
+            migrationBuilder.DropTable(
                 name: "JobRuns");
+
+            migrationBuilder.DropTable(
+                name: "RiskHistory");
 
             migrationBuilder.DropTable(
                 name: "Tickets");

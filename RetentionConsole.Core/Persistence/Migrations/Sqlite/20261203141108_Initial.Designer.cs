@@ -11,7 +11,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRetentionDbContext))]
-    [Migration("20261203140823_Initial")]
+    [Migration("20261203141108_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -182,6 +182,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     b.Property<int?>("HealthScore")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsAtRisk")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -224,6 +227,8 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Arr");
+
                     b.HasIndex("Name");
 
                     b.HasIndex("RenewalDateUtc");
@@ -231,6 +236,8 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     b.HasIndex("RevenueAtRisk");
 
                     b.HasIndex("WeightedRevenueAtRisk");
+
+                    b.HasIndex("IsAtRisk", "RevenueAtRisk");
 
                     b.ToTable("Accounts");
                 });
@@ -648,6 +655,93 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     b.ToTable("AlertRecords");
                 });
 
+            modelBuilder.Entity("RetentionConsole.Core.RevenueAtRisk.EngineeringIssue", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AffectedAccounts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AffectedAccountsUnknownArr")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JiraKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OldestOpenTicketUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OpenTickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("RevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WeightedRevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("OpenTickets");
+
+                    b.HasIndex("RevenueAtRisk", "Key", "OpenTickets");
+
+                    b.HasIndex("WeightedRevenueAtRisk", "Key", "OpenTickets");
+
+                    b.ToTable("EngineeringIssues");
+                });
+
+            modelBuilder.Entity("RetentionConsole.Core.RevenueAtRisk.RiskHistoryPoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("RevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScopeKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WeightedRevenueAtRisk")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Scope", "ScopeKey", "AtUtc");
+
+                    b.ToTable("RiskHistory", (string)null);
+                });
+
             modelBuilder.Entity("RetentionConsole.Core.Tickets.SupportTicket", b =>
                 {
                     b.Property<long>("Id")
@@ -733,9 +827,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 
                     b.HasIndex("ProblemId");
 
-                    b.HasIndex("IssueKey", "IsOpen");
-
                     b.HasIndex("AccountId", "IsOpen", "IsFriction");
+
+                    b.HasIndex("IssueKey", "IsOpen", "AccountId", "CreatedUtc");
 
                     b.ToTable("Tickets");
                 });
