@@ -16,6 +16,7 @@ public sealed class RevenueAtRiskApiTests(RevenueAtRiskApiTests.Fixture fixture)
     {
         public RetentionAppFactory App { get; } = new RetentionAppFactory()
             .With("Connectors:Zendesk:BaseUrl", "https://acme.zendesk.example")
+            .With("Connectors:Zendesk:Email", "agent@acme.example").With("Connectors:Zendesk:ApiToken", "test-token-not-a-secret")
             .With("Connectors:Jira:BaseUrl", "https://acme.atlassian.example");
 
         public Dictionary<string, HttpClient> ByRole { get; } = new();
