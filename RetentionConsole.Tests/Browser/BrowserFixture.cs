@@ -10,7 +10,7 @@ namespace RetentionConsole.Tests.Browser;
 /// The app on real Kestrel (loopback, random port) and Debian's Chromium driven by Playwright. Without Chromium the
 /// journeys are skipped on a laptop; with RETENTION_REQUIRE_BROWSER=1 (CI) a missing browser fails instead.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 

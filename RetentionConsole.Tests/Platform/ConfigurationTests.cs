@@ -63,3 +63,27 @@ public sealed class ConfigurationTests
         ? string.Join(" | ", a.InnerExceptions.Select(Flatten))
         : e.Message + (e.InnerException is null ? "" : " | " + Flatten(e.InnerException));
 }
+
+public sealed class SandboxSwitchTests
+{
+    [Fact]
+    public async Task Sandbox_Disabled_IsNotReachable_EvenForAnAdmin()
+    {
+        using var app = new RetentionAppFactory().With("Sandbox:Enabled", "false");
+        var admin = await app.SignInAsync(RetentionAppFactory.AdminEmail, RetentionAppFactory.AdminPassword);
+        var response = await admin.GetAsync("/sandbox/zendesk/api/v2/incremental/organizations.json?start_time=0");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sandbox_Enabled_ServesTheSimulatedUpstreams()
+    {
+        using var app = new RetentionAppFactory().With("Sandbox:Enabled", "true").With("Sandbox:LiveInterval", "00:00:00");
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("agent@example.com/token:sandbox")));
+        var response = await client.GetAsync("/sandbox/zendesk/api/v2/incremental/organizations.json?start_time=0");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"organizations\"", await response.Content.ReadAsStringAsync());
+    }
+}
