@@ -5,7 +5,10 @@ namespace RetentionConsole.Tests.TestInfrastructure;
 /// <summary>The verbatim upstream payloads in ../shared/contracts, found by walking up from the test binaries.</summary>
 public static partial class ContractFiles
 {
-    private static readonly Lazy<string> Root = new(() =>
+    private static readonly Lazy<string> Root = new(() => Shared() ?? Vendored());
+
+    /// <summary>../shared/contracts beside the repository: the source of truth when this checkout sits beside it.</summary>
+    public static string? Shared()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -13,8 +16,14 @@ public static partial class ContractFiles
             if (System.IO.Directory.Exists(candidate)) return candidate;
         }
 
-        throw new DirectoryNotFoundException($"No shared/contracts directory above {AppContext.BaseDirectory}.");
-    });
+        return null;
+    }
+
+    /// <summary>
+    /// The copy committed under RetentionConsole.Tests/Contracts, used when the repository is cloned somewhere without
+    /// shared/ beside it (a CI checkout). ContractCopyTests keeps it identical to shared/contracts.
+    /// </summary>
+    public static string Vendored() => Path.Combine(RepoPaths.Root(), "RetentionConsole.Tests", "Contracts");
 
     public static string Directory => Root.Value;
 

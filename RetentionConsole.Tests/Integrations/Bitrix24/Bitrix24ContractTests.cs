@@ -8,18 +8,7 @@ namespace RetentionConsole.Tests.Integrations.Bitrix24;
 /// <summary>Every payload in ../shared/contracts/bitrix24 parses into the connector's DTOs and maps to domain types.</summary>
 public sealed class Bitrix24ContractTests
 {
-    private static readonly string Dir = FindContracts();
-
-    private static string FindContracts()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "contracts");
-            if (Directory.Exists(candidate)) return Path.Combine(candidate, "bitrix24");
-        }
-
-        throw new DirectoryNotFoundException("No shared/contracts directory above " + AppContext.BaseDirectory);
-    }
+    private static readonly string Dir = Path.Combine(TestInfrastructure.ContractFiles.Directory, "bitrix24");
 
     private static string Read(string name) => File.ReadAllText(Path.Combine(Dir, name));
 
