@@ -13,8 +13,8 @@ public sealed class RequestRateLimiter(int permits, TimeSpan period, TimeProvide
     public int Permits => permits;
     public TimeSpan Period => period;
 
-    /// <summary>Waits for a slot; returns how long it waited (zero when a slot was free).</summary>
-    public async Task<TimeSpan> AcquireAsync(CancellationToken ct)
+    /// <summary>Waits for a slot; returns how long it waited (zero when a slot was free) and when the slot was granted.</summary>
+    public async Task<RateLimitGrant> AcquireAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -27,7 +27,7 @@ public sealed class RequestRateLimiter(int permits, TimeSpan period, TimeProvide
                 if (_sent.Count < permits)
                 {
                     _sent.Enqueue(now);
-                    return waited;
+                    return new RateLimitGrant(waited, now);
                 }
 
                 var wait = _sent.Peek() + period - now;
@@ -42,12 +42,20 @@ public sealed class RequestRateLimiter(int permits, TimeSpan period, TimeProvide
     }
 }
 
+/// <summary>A slot of a <see cref="RequestRateLimiter"/>: how long the caller waited and the instant the limiter counted.</summary>
+public readonly record struct RateLimitGrant(TimeSpan Waited, DateTimeOffset At);
+
 /// <summary>Puts a <see cref="RequestRateLimiter"/> in front of an HttpClient.</summary>
 public sealed class RateLimitingHandler(RequestRateLimiter limiter, Func<TimeSpan, Task>? onWait = null) : DelegatingHandler
 {
+    /// <summary>The instant the limiter counted for this request (what its per-period guarantee is about).</summary>
+    public static readonly HttpRequestOptionsKey<DateTimeOffset> GrantedAt = new("RetentionConsole.RateLimitGrantedAt");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var waited = await limiter.AcquireAsync(cancellationToken);
+        var grant = await limiter.AcquireAsync(cancellationToken);
+        request.Options.Set(GrantedAt, grant.At);
+        var waited = grant.Waited;
         if (waited > TimeSpan.Zero && onWait is not null) await onWait(waited);
         return await base.SendAsync(request, cancellationToken);
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Time.Testing;
 using RetentionConsole.Core.Accounts;
+using RetentionConsole.Core.Integrations;
 using RetentionConsole.Core.Integrations.Bitrix24;
 using RetentionConsole.Core.RevenueAtRisk;
 using RetentionConsole.Sandbox;
@@ -61,14 +62,17 @@ public sealed class Bitrix24TestHost : RetentionAppFactory
         });
     }
 
-    /// <summary>When the Bitrix24 client sent each request (fake clock), recorded after the limiter.</summary>
+    /// <summary>
+    /// When each Bitrix24 request was let through, on the fake clock: the instant the limiter counted it. (Reading the
+    /// clock here instead would race the pump, which moves fake time on while a busy machine runs the continuation.)
+    /// </summary>
     public ConcurrentQueue<DateTimeOffset> SentLog { get; } = new();
 
     private sealed class SendLogHandler(Bitrix24TestHost host) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            host.SentLog.Enqueue(host.Clock.GetUtcNow());
+            host.SentLog.Enqueue(request.Options.TryGetValue(RateLimitingHandler.GrantedAt, out var at) ? at : host.Clock.GetUtcNow());
             return base.SendAsync(request, cancellationToken);
         }
     }
