@@ -1,13 +1,15 @@
 using RetentionConsole.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-if (BenchCommand.IsRequested(args)) BenchCommand.UseScratchDatabase(builder);
+var bench = BenchCommand.IsRequested(args);
+if (bench && !BenchCommand.Configure(builder, args)) return 2;
 builder.AddRetentionConsole();
+if (bench) BenchCommand.AddProbes(builder.Services);
 
 var app = builder.Build();
 app.UseRetentionConsole();
 await app.InitializeRetentionAsync();
-if (BenchCommand.IsRequested(args)) return await BenchCommand.RunAsync(app, args);
+if (bench) return await BenchCommand.RunAsync(app);
 await app.RunAsync();
 return 0;
 

@@ -49,7 +49,7 @@ public sealed class SimTicket
     public long? ProblemId { get; init; }
     public string[] Tags { get; init; } = [];
     public long? OrganizationId { get; init; }
-    public string? JiraKey { get; init; }
+    public string? JiraKey { get; set; }
     public DateTime CreatedUtc { get; init; }
     public DateTime UpdatedUtc { get; set; }
     public DateTime? SolvedUtc { get; set; }

@@ -59,6 +59,13 @@ public sealed class ZendeskOptionsTests
         Assert.True(validator.Validate(null, new ZendeskOptions { BaseUrl = "https://acme.zendesk.com", Email = "a@b.c", ApiToken = "t" }).Succeeded);
         Assert.False(validator.Validate(null, new ZendeskOptions { BaseUrl = "acme.zendesk.com", Email = "a@b.c", ApiToken = "t" }).Succeeded);
         Assert.False(validator.Validate(null, new ZendeskOptions { JiraKeyFieldId = 0 }).Succeeded);
+        Assert.True(validator.Validate(null, new ZendeskOptions { ExportRequestsPerMinute = 30 }).Succeeded);
+        foreach (var rate in new[] { 0, -5, 1001 })
+        {
+            var result = validator.Validate(null, new ZendeskOptions { ExportRequestsPerMinute = rate });
+            Assert.False(result.Succeeded);
+            Assert.Contains(result.Failures!, f => f.StartsWith("Connectors:Zendesk:ExportRequestsPerMinute must be between 1 and 1000", StringComparison.Ordinal));
+        }
 
         Assert.Equal("Basic", ZendeskAuthHandler.Header("agent@acme.com", "tok").Scheme);
         Assert.Equal("agent@acme.com/token:tok", System.Text.Encoding.UTF8.GetString(

@@ -75,7 +75,7 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
     public JsonObject Execute(string method, JsonObject parameters)
     {
         var started = clock.GetUtcNow();
-        var (result, total, next) = Run(method.ToLowerInvariant(), parameters);
+        var (result, total, next) = Run(method.ToLowerInvariant(), parameters, null);
         var body = new JsonObject { ["result"] = result };
         if (next is not null) body["next"] = next;
         if (total is not null) body["total"] = total;
@@ -83,12 +83,16 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
         return body;
     }
 
-    private (JsonNode? Result, int? Total, int? Next) Run(string method, JsonObject p) => method switch
+    /// <summary>
+    /// Runs one method. <paramref name="lists"/> (one batch's) keeps each filtered, sorted list the batch already built, so
+    /// 49 pages of the same list in one batch cost one pass over the world, not 49 (a batch is answered at one instant).
+    /// </summary>
+    private (JsonNode? Result, int? Total, int? Next) Run(string method, JsonObject p, Dictionary<string, List<Dictionary<string, JsonNode?>>>? lists) => method switch
     {
         "batch" => (Batch(p), null, null),
-        "crm.company.list" => List(p, world.Read(w => Companies(w, w.Companies))),
-        "crm.deal.list" => List(p, world.Read(w => w.Deals.Select(Deal).ToList())),
-        "crm.contact.list" => List(p, world.Read(w => w.Contacts.Select(Contact).ToList())),
+        "crm.company.list" => List(method, p, lists, () => world.Read(w => Companies(w, w.Companies))),
+        "crm.deal.list" => List(method, p, lists, () => world.Read(w => w.Deals.Select(Deal).ToList())),
+        "crm.contact.list" => List(method, p, lists, () => world.Read(w => w.Contacts.Select(Contact).ToList())),
         "crm.company.get" => (Get(p, id => world.Read(w => Companies(w, w.Companies.Where(c => c.Id == id)).FirstOrDefault())), null, null),
         "crm.deal.get" => (Get(p, id => world.Read(w => w.Deals.FirstOrDefault(d => d.Id == id) is { } d ? Deal(d) : null)), null, null),
         "crm.contact.get" => (Get(p, id => world.Read(w => w.Contacts.FirstOrDefault(c => c.Id == id) is { } c ? Contact(c) : null)), null, null),
@@ -223,10 +227,16 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
 
     // ---- list / get ------------------------------------------------------------------------------------------
 
-    private (JsonNode Result, int? Total, int? Next) List(JsonObject p, List<Dictionary<string, JsonNode?>> rows)
+    private (JsonNode Result, int? Total, int? Next) List(string method, JsonObject p, Dictionary<string, List<Dictionary<string, JsonNode?>>>? lists,
+        Func<List<Dictionary<string, JsonNode?>>> rows)
     {
-        var filtered = rows.Where(r => Matches(r, p["filter"] as JsonObject)).ToList();
-        filtered = Sort(filtered, p["order"] as JsonObject);
+        var key = $"{method}|{p["filter"]?.ToJsonString()}|{p["order"]?.ToJsonString()}";
+        if (lists is null || !lists.TryGetValue(key, out var filtered))
+        {
+            filtered = Sort(rows().Where(r => Matches(r, p["filter"] as JsonObject)).ToList(), p["order"] as JsonObject);
+            if (lists is not null) lists[key] = filtered;
+        }
+
         var start = (int)(ParseNumber(Scalar(p["start"])) ?? 0);
         var select = Strings(p["select"]);
         var fast = start < 0; // start=-1: no count, total 0, no next (the "fast paging" mode)
@@ -341,6 +351,7 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
         var totals = new JsonObject();
         var nexts = new JsonObject();
         var times = new JsonObject();
+        var lists = new Dictionary<string, List<Dictionary<string, JsonNode?>>>(StringComparer.Ordinal);
         foreach (var (key, node) in cmd)
         {
             var command = Scalar(node) ?? "";
@@ -352,7 +363,7 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
                 var method = (q < 0 ? command : command[..q]).Trim().ToLowerInvariant();
                 if (method == "batch") throw new Bitrix24SimError(405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage");
                 var parameters = Bitrix24Params.FromQuery(q < 0 ? "" : command[(q + 1)..]);
-                var (result, total, next) = Run(method, parameters);
+                var (result, total, next) = Run(method, parameters, lists);
                 results[key] = result;
                 if (total is not null) totals[key] = total;
                 if (next is not null) nexts[key] = next;

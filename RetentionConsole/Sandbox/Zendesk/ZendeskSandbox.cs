@@ -98,11 +98,21 @@ public static class ZendeskSandbox
         var baseUrl = BaseUrl(ctx);
         var body = world.Read(w =>
         {
-            var candidates = w.Tickets.Where(t => t.Sequence > afterSequence && Unix(t.UpdatedUtc) >= startTime)
-                .OrderBy(t => t.Sequence).ToList();
-            var page = candidates.Take(perPage).ToList();
-            var problemsWithIncidents = w.Tickets.Where(t => t.ProblemId is not null).Select(t => t.ProblemId!.Value).ToHashSet();
-            var last = page.Count > 0 ? page[^1].Sequence : Math.Max(afterSequence, w.Tickets.Count == 0 ? 0 : w.Tickets.Max(t => t.Sequence));
+            // One pass counts what is left and finds the newest change; the page itself is a partial sort (OrderBy+Take
+            // selects the first perPage without sorting the rest), so a full export stays linear per page.
+            var updatedFrom = DateTime.UnixEpoch.AddSeconds(startTime);
+            var remaining = 0;
+            var newest = afterSequence;
+            foreach (var t in w.Tickets)
+            {
+                if (t.Sequence > newest) newest = t.Sequence;
+                if (t.Sequence > afterSequence && t.UpdatedUtc >= updatedFrom) remaining++;
+            }
+
+            var page = w.Tickets.Where(t => t.Sequence > afterSequence && t.UpdatedUtc >= updatedFrom)
+                .OrderBy(t => t.Sequence).Take(perPage).ToList();
+            var problemsWithIncidents = ProblemsWithIncidents(w, page);
+            var last = page.Count > 0 ? page[^1].Sequence : newest;
             var cursor = EncodeCursor(last, startTime);
             var root = new JsonObject
             {
@@ -111,7 +121,7 @@ public static class ZendeskSandbox
                 ["after_cursor"] = cursor,
                 ["before_url"] = null,
                 ["before_cursor"] = null,
-                ["end_of_stream"] = candidates.Count <= perPage,
+                ["end_of_stream"] = remaining <= perPage,
             };
             if (withMetrics) root["metric_sets"] = new JsonArray(page.Select(t => (JsonNode)MetricJson(t, baseUrl)).ToArray());
             return root;
@@ -278,6 +288,20 @@ public static class ZendeskSandbox
         {
             return false;
         }
+    }
+
+    /// <summary>The problem tickets among <paramref name="page"/> that have incidents (has_incidents); scans only when the page has problems.</summary>
+    private static HashSet<long> ProblemsWithIncidents(SandboxWorld w, IReadOnlyCollection<SimTicket> page)
+    {
+        var problems = page.Where(t => t.Type == "problem").Select(t => t.Id).ToHashSet();
+        if (problems.Count == 0) return problems;
+        var withIncidents = new HashSet<long>();
+        foreach (var t in w.Tickets)
+        {
+            if (t.ProblemId is { } id && problems.Contains(id)) withIncidents.Add(id);
+        }
+
+        return withIncidents;
     }
 
     private static JsonObject TicketJson(SimTicket t, string baseUrl, long jiraFieldId, HashSet<long> problemsWithIncidents) => new()
