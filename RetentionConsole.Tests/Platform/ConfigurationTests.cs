@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Tests.TestInfrastructure;
 
@@ -85,5 +87,35 @@ public sealed class SandboxSwitchTests
         var response = await client.GetAsync("/sandbox/zendesk/api/v2/incremental/organizations.json?start_time=0");
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"organizations\"", await response.Content.ReadAsStringAsync());
+    }
+}
+
+public sealed class ExampleSettingsTests
+{
+    /// <summary>appsettings.example.json must bind to the real option classes and pass their start-up validation.</summary>
+    [Fact]
+    public void ExampleSettings_BindAndValidate_ThroughEveryOptionsClass()
+    {
+        var config = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepoPaths.Root(), "appsettings.example.json"), optional: false)
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config);
+        RetentionConsole.Core.CoreRegistration.AddRetentionCore(services, config, Path.GetTempPath());
+        RetentionConsole.Sandbox.SandboxRegistration.AddSandbox(services, config);
+        using var provider = services.BuildServiceProvider();
+
+        T Value<T>() where T : class => provider.GetRequiredService<IOptions<T>>().Value;
+        Assert.Equal("Sqlite", Value<RetentionConsole.Core.Persistence.DatabaseOptions>().Provider);
+        Assert.Equal(5, Value<RetentionConsole.Core.Identity.AuthOptions>().MaxFailedAttempts);
+        Assert.Equal(10, Value<RetentionConsole.Core.Integrations.Zendesk.ZendeskOptions>().ExportRequestsPerMinute);
+        Assert.Equal("USD", Value<RetentionConsole.Core.Integrations.Bitrix24.Bitrix24Options>().ReportingCurrency);
+        Assert.Equal(TimeSpan.FromSeconds(20), Value<RetentionConsole.Core.Integrations.Prometheus.PrometheusOptions>().QueryTimeout);
+        _ = Value<RetentionConsole.Core.Monitoring.AlertmanagerOptions>();
+        Assert.Equal("CodeDefect", Value<RetentionConsole.Core.Tickets.TicketOptions>().Categories["bug"]);
+        var rar = Value<RetentionConsole.Core.RevenueAtRisk.RevenueAtRiskOptions>();
+        Assert.Equal([30, 90, 180], rar.RenewalWeights.Select(b => b.WithinDays));
+        Assert.Equal(0.25m, rar.BeyondWeight);
+        Assert.Equal(30, Value<RetentionConsole.Core.Jobs.JobHistoryOptions>().RetainDays);
+        Assert.False(Value<RetentionConsole.Sandbox.SandboxOptions>().Enabled);
     }
 }

@@ -9,7 +9,6 @@ using RetentionConsole.Features.Admin.Jobs;
 using RetentionConsole.Features.Integrations;
 using RetentionConsole.Features.Me;
 using RetentionConsole.Features.Webhooks;
-using RetentionConsole.Features.Monitoring;
 using RetentionConsole.Features.RevenueAtRisk;
 using RetentionConsole.Sandbox;
 

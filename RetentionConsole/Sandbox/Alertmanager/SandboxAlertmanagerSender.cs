@@ -1,3 +1,4 @@
+using RetentionConsole.Features.Webhooks;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,7 +7,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RetentionConsole.Core.Integrations;
 using RetentionConsole.Core.Monitoring;
-using RetentionConsole.Features.Monitoring;
 
 namespace RetentionConsole.Sandbox.Alertmanager;
 

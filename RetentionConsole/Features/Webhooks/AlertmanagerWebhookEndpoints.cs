@@ -1,6 +1,6 @@
 using RetentionConsole.Core.Monitoring;
 
-namespace RetentionConsole.Features.Monitoring;
+namespace RetentionConsole.Features.Webhooks;
 
 /// <summary>POST /webhooks/alertmanager: Alertmanager's webhook receiver (payload version 4).</summary>
 public static class AlertmanagerWebhookEndpoints
