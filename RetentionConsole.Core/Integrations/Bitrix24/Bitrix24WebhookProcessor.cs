@@ -100,6 +100,7 @@ public sealed class Bitrix24WebhookProcessor(
         var o = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         var changes = new RiskChanges();
+        var problems = new List<string>();
         try
         {
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -109,8 +110,9 @@ public sealed class Bitrix24WebhookProcessor(
             {
                 case "COMPANY":
                     var account = Bitrix24Mapper.ToAccount(Bitrix24Mapper.Read<B24Company>(record, "company"), o, rates, out var problem);
-                    if (problem is not null) await recorder.EventAsync(ConnectorNames.Bitrix24, ConnectorEventKind.Error, problem, CancellationToken.None);
-                    await NameOwnerAsync(account, batch);
+                    // Events are written after the commit: the recorder's own connection would wait on this transaction's lock.
+                    if (problem is not null) problems.Add(problem);
+                    if (NameOwner(account, batch) is { } ownerProblem) problems.Add(ownerProblem);
                     await Bitrix24Store.UpsertAccountsAsync(db, [account], o, now, changes, ct);
                     await db.SaveChangesAsync(ct);
                     foreach (var changed in await Bitrix24Store.RecomputeFiguresAsync(db, [account.Id], o, now.Date, ct)) changes.Account(changed);
@@ -143,6 +145,7 @@ public sealed class Bitrix24WebhookProcessor(
 
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            foreach (var p in problems) await recorder.EventAsync(ConnectorNames.Bitrix24, ConnectorEventKind.Error, p, CancellationToken.None);
             await RecalculateAsync(changes, ct);
             return outcome;
         }
@@ -153,22 +156,24 @@ public sealed class Bitrix24WebhookProcessor(
         }
     }
 
-    /// <summary>Names the account's owner from the batch's user.get answer; a failed lookup leaves the placeholder.</summary>
-    private async Task NameOwnerAsync(Accounts.Account account, B24BatchResult batch)
+    /// <summary>
+    /// Names the account's owner from the batch's user.get answer; a failed lookup leaves the placeholder and returns the
+    /// problem to log (only the first failure since the last success).
+    /// </summary>
+    private string? NameOwner(Accounts.Account account, B24BatchResult batch)
     {
-        if (account.OwnerId is not { } owner) return;
+        if (account.OwnerId is not { } owner) return null;
         if (!batch.ResultError.TryGetValue(OwnerKey, out var error) && batch.Result.TryGetValue(OwnerKey, out var result))
         {
             account.Owner = Bitrix24Mapper.OwnerName(result, owner);
             Interlocked.Exchange(ref _ownerFailureLogged, 0);
-            return;
+            return null;
         }
 
-        if (Interlocked.Exchange(ref _ownerFailureLogged, 1) == 1) return;
+        if (Interlocked.Exchange(ref _ownerFailureLogged, 1) == 1) return null;
         var why = error is null ? "answered without a result" : $"failed: {error.Error} {error.ErrorDescription}".Trim();
-        await recorder.EventAsync(ConnectorNames.Bitrix24, ConnectorEventKind.Error,
-            $"Bitrix24 user.get for owner {owner} {why} (webhook). The owner is shown as \"user #<id>\" (a name already stored is kept); " +
-            "check that the inbound webhook has the 'user' scope.", CancellationToken.None);
+        return $"Bitrix24 user.get for owner {owner} {why} (webhook). The owner is shown as \"user #<id>\" (a name already stored is kept); " +
+               "check that the inbound webhook has the 'user' scope.";
     }
 
     private async Task<Bitrix24WebhookOutcome> RemoveAsync(string entity, long id, CancellationToken ct)
