@@ -8,6 +8,9 @@ public sealed class Account
     public string? Tier { get; set; }
     public string? Owner { get; set; }
 
+    /// <summary>The Bitrix24 user id behind <see cref="Owner"/> (ASSIGNED_BY_ID); the name is resolved through user.get.</summary>
+    public long? OwnerId { get; set; }
+
     /// <summary>Annual recurring revenue in the reporting currency; null when unknown (never treated as 0).</summary>
     public decimal? Arr { get; set; }
     public DateTime? RenewalDateUtc { get; set; }

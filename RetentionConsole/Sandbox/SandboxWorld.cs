@@ -69,6 +69,9 @@ public sealed class SandboxWorld
     public static readonly string[] AllServices = ["core-api", "integrations", "reporting", "data-sync", "webhooks"];
     public static readonly string[] Tiers = ["Enterprise", "Mid-Market", "SMB"];
     private static readonly string[] Owners = ["Dana Whitfield", "Marco Ruiz", "Priya Nair", "Tom Becker", "Aiko Tanaka"];
+
+    /// <summary>The account owners companies are assigned to (the Bitrix24 simulator gives each a stable user id).</summary>
+    public static IReadOnlyList<string> OwnerNames => Owners;
     private static readonly string[] NameA = ["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Pied", "Soylent",
         "Tyrell", "Cyberdyne", "Wonka", "Gringotts", "Oscorp", "Monarch", "Aperture", "Massive", "Nakatomi", "Duff"];
     private static readonly string[] NameB = ["Logistics", "Health", "Retail", "Energy", "Labs", "Foods", "Media", "Finance", "Motors", "Travel",

@@ -225,3 +225,17 @@ internal sealed class B24Currency
     [JsonPropertyName("FULL_NAME")] public string? FullName { get; set; }
     [JsonPropertyName("DATE_UPDATE")] public string? DateUpdate { get; set; }
 }
+
+/// <summary>
+/// A user from <c>user.get</c>. NOT covered by ../shared/contracts (no captured payload): the shape follows the official
+/// method page (ID, NAME, LAST_NAME, EMAIL, ACTIVE — ACTIVE shown there as a JSON boolean), so every field is optional and
+/// read as text, and a missing or odd field falls back instead of failing the item.
+/// </summary>
+internal sealed class B24User
+{
+    [JsonPropertyName("ID")] public string? Id { get; set; }
+    [JsonPropertyName("NAME")] public string? Name { get; set; }
+    [JsonPropertyName("LAST_NAME")] public string? LastName { get; set; }
+    [JsonPropertyName("EMAIL")] public string? Email { get; set; }
+    [JsonPropertyName("ACTIVE")] public string? Active { get; set; }
+}

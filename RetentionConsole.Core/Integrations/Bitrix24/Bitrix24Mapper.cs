@@ -83,7 +83,8 @@ internal static class Bitrix24Mapper
         {
             Id = id,
             Name = Truncate(string.IsNullOrWhiteSpace(c.Title) ? $"Company #{id}" : c.Title.Trim(), 300),
-            Owner = ParseId(c.AssignedById) is { } owner ? $"user #{owner}" : null,
+            Owner = ParseId(c.AssignedById) is { } owner ? OwnerPlaceholder(owner) : null,
+            OwnerId = ParseId(c.AssignedById),
             Domains = Truncate(string.Join(",", Domains(c.Email, c.Web)), 1000),
         };
         if (!string.IsNullOrWhiteSpace(options.TierField))
@@ -110,6 +111,42 @@ internal static class Bitrix24Mapper
         }
 
         return account;
+    }
+
+    /// <summary>What an owner is shown as until (or when) user.get cannot name them.</summary>
+    public static string OwnerPlaceholder(long userId) => $"user #{userId.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// The display name of user <paramref name="userId"/> from a user.get result (a list; a single object is accepted too):
+    /// "NAME LAST_NAME", else EMAIL, else the placeholder when the user is not in the result or has neither.
+    /// </summary>
+    public static string OwnerName(JsonElement result, long userId)
+    {
+        var items = result.ValueKind switch
+        {
+            JsonValueKind.Array => result.EnumerateArray().ToList(),
+            JsonValueKind.Object => [result],
+            _ => [],
+        };
+        foreach (var item in items)
+        {
+            B24User user;
+            try
+            {
+                user = Read<B24User>(item, "user");
+            }
+            catch (Bitrix24MalformedItemException)
+            {
+                continue;
+            }
+
+            if (ParseId(user.Id) != userId) continue;
+            var name = string.Join(" ", new[] { user.Name, user.LastName }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()));
+            if (name.Length > 0) return Truncate(name, 200);
+            if (!string.IsNullOrWhiteSpace(user.Email)) return Truncate(user.Email.Trim(), 200);
+        }
+
+        return OwnerPlaceholder(userId);
     }
 
     /// <summary>A contract deal; <see cref="ContractDeal.AmountReporting"/> stays null when the currency has no rate.</summary>

@@ -30,7 +30,10 @@ internal static class Bitrix24Store
                 continue;
             }
 
-            var changed = row.Name != a.Name || row.Tier != a.Tier || row.Owner != a.Owner || row.Domains != a.Domains || row.Services != a.Services;
+            // Same owner, name not (yet) read in this pass: keep the name already stored rather than flicker to "user #N".
+            if (a.OwnerId is { } ownerId && row.OwnerId == ownerId && a.Owner == Bitrix24Mapper.OwnerPlaceholder(ownerId)) a.Owner = row.Owner;
+            var changed = row.Name != a.Name || row.Tier != a.Tier || row.Owner != a.Owner || row.OwnerId != a.OwnerId || row.Domains != a.Domains
+                          || row.Services != a.Services;
             if (options.ArrSource == ArrSource.CompanyField && row.Arr != a.Arr)
             {
                 row.Arr = a.Arr;
@@ -45,7 +48,7 @@ internal static class Bitrix24Store
 
             if (changed)
             {
-                (row.Name, row.Tier, row.Owner, row.Domains, row.Services) = (a.Name, a.Tier, a.Owner, a.Domains, a.Services);
+                (row.Name, row.Tier, row.Owner, row.OwnerId, row.Domains, row.Services) = (a.Name, a.Tier, a.Owner, a.OwnerId, a.Domains, a.Services);
                 changes.Account(a.Id);
                 written++;
             }
@@ -54,6 +57,14 @@ internal static class Bitrix24Store
         }
 
         return written;
+    }
+
+    /// <summary>Shows user <paramref name="ownerId"/> as <paramref name="name"/> on every account they own; returns the rows changed.</summary>
+    public static async Task<int> SetOwnerNameAsync(RetentionDbContext db, long ownerId, string name, CancellationToken ct)
+    {
+        var rows = await db.Accounts.Where(a => a.OwnerId == ownerId && (a.Owner == null || a.Owner != name)).ToListAsync(ct);
+        foreach (var row in rows) row.Owner = name;
+        return rows.Count;
     }
 
     public static async Task<int> UpsertDealsAsync(RetentionDbContext db, IReadOnlyList<ContractDeal> incoming, DateTime syncedUtc,

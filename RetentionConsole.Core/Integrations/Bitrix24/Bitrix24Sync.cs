@@ -21,6 +21,10 @@ public sealed record Bitrix24SyncResult(int Requests, int Received, int Written,
 /// 50 per request, keyset-paged by ID so inserts and deletes upstream never shift a page), with the currency rates in
 /// every batch. Each batch is committed together with the cursor, so a killed sync resumes at the next page; at the end
 /// records no longer seen upstream are removed and ARR/renewal are recomputed, also in one transaction.
+/// Owners: each distinct ASSIGNED_BY_ID seen is read once per run with a <c>user.get</c> command placed in the spare
+/// capacity of a later batch (an extra batch only for owners first seen in the last one), and every account of that
+/// user is shown by name. When user.get fails (e.g. the webhook lacks the <c>user</c> scope) the run logs one event,
+/// stops asking, keeps names already stored and shows new owners as "user #N"; the sync itself carries on.
 /// </summary>
 public sealed class Bitrix24Sync(
     IDbContextFactory<RetentionDbContext> factory,
@@ -34,6 +38,7 @@ public sealed class Bitrix24Sync(
     ILogger<Bitrix24Sync> logger)
 {
     private const string CurrencyKey = "cur";
+    private const string OwnerKeyPrefix = "u";
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     private enum Stream
@@ -73,7 +78,7 @@ public sealed class Bitrix24Sync(
         var cursor = await StartAsync(ct);
         int requests = 0, received = 0, written = 0, malformed = 0;
 
-        while (!cursor.Streams.Values.All(s => s.Done))
+        while (!cursor.Streams.Values.All(s => s.Done) || cursor.PendingOwners.Count > 0)
         {
             var plan = Plan(cursor, o);
             var batch = await client.BatchAsync(plan.Commands, ct);
@@ -114,7 +119,7 @@ public sealed class Bitrix24Sync(
         return cursor;
     }
 
-    private sealed record BatchPlan(Dictionary<string, string> Commands, List<(Stream Stream, int Pages, bool Probe)> Parts);
+    private sealed record BatchPlan(Dictionary<string, string> Commands, List<(Stream Stream, int Pages, bool Probe)> Parts, List<long> Owners);
 
     /// <summary>
     /// The next batch: currency rates, then the remaining pages of each stream in order, at most 50 commands. A stream
@@ -123,9 +128,15 @@ public sealed class Bitrix24Sync(
     /// </summary>
     private static BatchPlan Plan(SyncCursor cursor, Bitrix24Options o)
     {
-        var commands = new Dictionary<string, string>(StringComparer.Ordinal) { [CurrencyKey] = "crm.currency.list" };
+        var commands = new Dictionary<string, string>(StringComparer.Ordinal);
         var parts = new List<(Stream, int, bool)>();
-        var capacity = Bitrix24Command.MaxBatchCommands - 1;
+        var capacity = Bitrix24Command.MaxBatchCommands;
+        if (!cursor.Streams.Values.All(s => s.Done))
+        {
+            commands[CurrencyKey] = "crm.currency.list";
+            capacity--;
+        }
+
         var companiesComplete = cursor.Streams[Stream.Companies].Done;
         foreach (var stream in Order)
         {
@@ -153,7 +164,10 @@ public sealed class Bitrix24Sync(
             if (stream == Stream.Companies && s.Remaining is not null) companiesComplete = true;
         }
 
-        return new BatchPlan(commands, parts);
+        // Owner lookups take whatever room the pages left, so they ride in requests that are made anyway.
+        var owners = cursor.PendingOwners.Order().Take(capacity).ToList();
+        foreach (var owner in owners) commands[OwnerKey(owner)] = OwnerCommand(owner);
+        return new BatchPlan(commands, parts, owners);
     }
 
     private static string Key(Stream stream, int page) => stream switch
@@ -162,6 +176,14 @@ public sealed class Bitrix24Sync(
         Stream.Deals => "de",
         _ => "ct",
     } + page.ToString(CultureInfo.InvariantCulture);
+
+    private static string OwnerKey(long userId) => OwnerKeyPrefix + userId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// user.get by one id, the form of the official method page (<c>user.get?ID=1</c>): one user per command, so no
+    /// reliance on undocumented multi-id filters or on user.get paging (it is not covered by ../shared/contracts).
+    /// </summary>
+    internal static string OwnerCommand(long userId) => Bitrix24Command.Build("user.get", [("ID", userId.ToString(CultureInfo.InvariantCulture))]);
 
     private static string ListCommand(Stream stream, long afterId, int start, Bitrix24Options o)
     {
@@ -187,7 +209,8 @@ public sealed class Bitrix24Sync(
     private async Task<BatchOutcome> CommitBatchAsync(B24BatchResult batch, BatchPlan plan, SyncCursor cursor, Bitrix24Options o, CancellationToken ct)
     {
         // A failed list page cannot be skipped without losing its rows: the whole batch fails and is retried next run.
-        var failed = batch.ResultError.FirstOrDefault(e => plan.Commands.ContainsKey(e.Key));
+        var ownerKeys = plan.Owners.Select(OwnerKey).ToHashSet(StringComparer.Ordinal);
+        var failed = batch.ResultError.FirstOrDefault(e => plan.Commands.ContainsKey(e.Key) && !ownerKeys.Contains(e.Key));
         if (failed.Value is not null)
             throw new Bitrix24Exception($"Bitrix24 batch command '{failed.Key}' failed: {failed.Value.Error} {failed.Value.ErrorDescription}".Trim(), code: failed.Value.Error);
 
@@ -199,6 +222,7 @@ public sealed class Bitrix24Sync(
 
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ApplyOwnersAsync(db, batch, plan, cursor, problems, ct);
         foreach (var (stream, pages, probe) in plan.Parts)
         {
             var s = cursor.Streams[stream];
@@ -223,6 +247,7 @@ public sealed class Bitrix24Sync(
             {
                 case Stream.Companies:
                     var accounts = MapAll(items, "company", malformed, c => Bitrix24Mapper.ToAccount(Bitrix24Mapper.Read<B24Company>(c, "company"), o, rates, out var problem) is var a && problem is not null ? Problem(a, problem, problems) : a);
+                    NameOwners(accounts, cursor);
                     written += await Bitrix24Store.UpsertAccountsAsync(db, accounts, o, cursor.RunUtc, changes, ct);
                     // Contacts later in this batch link to these accounts through the FK.
                     await db.SaveChangesAsync(ct);
@@ -252,6 +277,53 @@ public sealed class Bitrix24Sync(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new BatchOutcome(received, written, malformed, problems, changes);
+    }
+
+    /// <summary>Reads this batch's user.get answers and shows each owner's name on their accounts.</summary>
+    private static async Task ApplyOwnersAsync(RetentionDbContext db, B24BatchResult batch, BatchPlan plan, SyncCursor cursor, List<string> problems,
+        CancellationToken ct)
+    {
+        foreach (var owner in plan.Owners)
+        {
+            cursor.PendingOwners.Remove(owner);
+            var key = OwnerKey(owner);
+            if (batch.ResultError.TryGetValue(key, out var error) || !batch.Result.TryGetValue(key, out var result))
+            {
+                if (!cursor.OwnerLookupFailed)
+                {
+                    var why = error is null ? "answered without a result" : $"failed: {error.Error} {error.ErrorDescription}".Trim();
+                    problems.Add($"Bitrix24 user.get for owner {owner} {why}. Owners are shown as \"user #<id>\" (names already stored are kept) " +
+                                 "until user.get works; check that the inbound webhook has the 'user' scope.");
+                }
+
+                FailOwnerLookups(cursor);
+                continue;
+            }
+
+            var name = Bitrix24Mapper.OwnerName(result, owner);
+            cursor.OwnerNames[owner] = name;
+            await Bitrix24Store.SetOwnerNameAsync(db, owner, name, ct);
+        }
+    }
+
+    /// <summary>user.get failed: no more lookups this run; owners pending or seen later keep their placeholder.</summary>
+    private static void FailOwnerLookups(SyncCursor cursor)
+    {
+        cursor.OwnerLookupFailed = true;
+        foreach (var pending in cursor.PendingOwners) cursor.OwnerNames[pending] = Bitrix24Mapper.OwnerPlaceholder(pending);
+        cursor.PendingOwners.Clear();
+    }
+
+    /// <summary>Owners already read this run get their name; the others are queued for a user.get command.</summary>
+    private static void NameOwners(List<Account> accounts, SyncCursor cursor)
+    {
+        foreach (var account in accounts)
+        {
+            if (account.OwnerId is not { } owner) continue;
+            if (cursor.OwnerNames.TryGetValue(owner, out var name)) account.Owner = name;
+            else if (cursor.OwnerLookupFailed) cursor.OwnerNames[owner] = Bitrix24Mapper.OwnerPlaceholder(owner);
+            else cursor.PendingOwners.Add(owner);
+        }
     }
 
     private static T Problem<T>(T value, string problem, List<string> problems)
@@ -344,6 +416,15 @@ public sealed class Bitrix24Sync(
         public DateTime RunUtc { get; set; }
         public bool Finished { get; set; }
         public Dictionary<Stream, StreamCursor> Streams { get; set; } = [];
+
+        /// <summary>Owner ids seen this run and not read yet (committed with the batch, so a resumed run still reads them).</summary>
+        public HashSet<long> PendingOwners { get; set; } = [];
+
+        /// <summary>Owner names read this run, by Bitrix24 user id.</summary>
+        public Dictionary<long, string> OwnerNames { get; set; } = [];
+
+        /// <summary>user.get failed this run: reported once, not asked again until the next run.</summary>
+        public bool OwnerLookupFailed { get; set; }
 
         public static SyncCursor New(DateTime run) => new()
         {

@@ -25,7 +25,9 @@ public enum Bitrix24WebhookOutcome
 /// <summary>
 /// Handles a Bitrix24 outgoing-webhook event (ONCRM{COMPANY,DEAL,CONTACT}{ADD,UPDATE,DELETE}). The event carries only
 /// the id, so the record is fetched (with the currency rates, in one batch request) and upserted like the sync does;
-/// a replay fetches the same state and changes nothing.
+/// a replay fetches the same state and changes nothing. A company's owner is read in the same batch through a linked
+/// command (<c>user.get?ID=$result[record][ASSIGNED_BY_ID]</c>, contracts: batch "linked" example); when that fails the
+/// company is still upserted, keeping the stored owner name (or "user #N"), and the failure is logged once until it works.
 /// </summary>
 public sealed class Bitrix24WebhookProcessor(
     IDbContextFactory<RetentionDbContext> factory,
@@ -36,6 +38,9 @@ public sealed class Bitrix24WebhookProcessor(
     IEnumerable<IRiskRecalculator> recalculators,
     TimeProvider clock)
 {
+    private const string OwnerKey = "owner";
+    private int _ownerFailureLogged;
+
     /// <summary>Constant-time check of the delivery's auth[application_token] against the configured one.</summary>
     public bool IsAuthentic(string? applicationToken)
     {
@@ -77,6 +82,8 @@ public sealed class Bitrix24WebhookProcessor(
             ["record"] = Bitrix24Command.Build(method, [("id", id.ToString(CultureInfo.InvariantCulture))]),
             ["cur"] = "crm.currency.list",
         };
+        // Not built with Bitrix24Command: the $result reference must reach Bitrix24 unescaped to be substituted.
+        if (entity == "COMPANY") commands[OwnerKey] = "user.get?ID=$result[record][ASSIGNED_BY_ID]";
         var batch = await services.GetRequiredService<Bitrix24Client>().BatchAsync(commands, ct);
         if (batch.ResultError.TryGetValue("record", out var error))
         {
@@ -93,6 +100,7 @@ public sealed class Bitrix24WebhookProcessor(
         var o = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         var changes = new RiskChanges();
+        var problems = new List<string>();
         try
         {
             await using var db = await factory.CreateDbContextAsync(ct);
@@ -102,7 +110,9 @@ public sealed class Bitrix24WebhookProcessor(
             {
                 case "COMPANY":
                     var account = Bitrix24Mapper.ToAccount(Bitrix24Mapper.Read<B24Company>(record, "company"), o, rates, out var problem);
-                    if (problem is not null) await recorder.EventAsync(ConnectorNames.Bitrix24, ConnectorEventKind.Error, problem, CancellationToken.None);
+                    // Events are written after the commit: the recorder's own connection would wait on this transaction's lock.
+                    if (problem is not null) problems.Add(problem);
+                    if (NameOwner(account, batch) is { } ownerProblem) problems.Add(ownerProblem);
                     await Bitrix24Store.UpsertAccountsAsync(db, [account], o, now, changes, ct);
                     await db.SaveChangesAsync(ct);
                     foreach (var changed in await Bitrix24Store.RecomputeFiguresAsync(db, [account.Id], o, now.Date, ct)) changes.Account(changed);
@@ -135,6 +145,7 @@ public sealed class Bitrix24WebhookProcessor(
 
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            foreach (var p in problems) await recorder.EventAsync(ConnectorNames.Bitrix24, ConnectorEventKind.Error, p, CancellationToken.None);
             await RecalculateAsync(changes, ct);
             return outcome;
         }
@@ -143,6 +154,26 @@ public sealed class Bitrix24WebhookProcessor(
             await recorder.EventAsync(ConnectorNames.Bitrix24, ConnectorEventKind.MalformedItem, $"webhook {eventName}: {ex.Message}", CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Names the account's owner from the batch's user.get answer; a failed lookup leaves the placeholder and returns the
+    /// problem to log (only the first failure since the last success).
+    /// </summary>
+    private string? NameOwner(Accounts.Account account, B24BatchResult batch)
+    {
+        if (account.OwnerId is not { } owner) return null;
+        if (!batch.ResultError.TryGetValue(OwnerKey, out var error) && batch.Result.TryGetValue(OwnerKey, out var result))
+        {
+            account.Owner = Bitrix24Mapper.OwnerName(result, owner);
+            Interlocked.Exchange(ref _ownerFailureLogged, 0);
+            return null;
+        }
+
+        if (Interlocked.Exchange(ref _ownerFailureLogged, 1) == 1) return null;
+        var why = error is null ? "answered without a result" : $"failed: {error.Error} {error.ErrorDescription}".Trim();
+        return $"Bitrix24 user.get for owner {owner} {why} (webhook). The owner is shown as \"user #<id>\" (a name already stored is kept); " +
+               "check that the inbound webhook has the 'user' scope.";
     }
 
     private async Task<Bitrix24WebhookOutcome> RemoveAsync(string entity, long id, CancellationToken ct)

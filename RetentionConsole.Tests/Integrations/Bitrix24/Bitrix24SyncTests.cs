@@ -28,13 +28,14 @@ public sealed class Bitrix24SyncTests
             Assert.Equal(company.Tier, account.Tier);
             Assert.Equal(string.Join(",", company.Services), account.Services);
             Assert.Equal(company.WebDomain, account.Domains);
-            Assert.StartsWith("user #", account.Owner);
+            Assert.Equal(company.Owner, account.Owner); // the user.get name, not "user #N"
+            Assert.Equal(host.Simulator.OwnerId(company.Owner), account.OwnerId);
             Assert.Equal(host.ExpectedArr(company.Id), account.Arr);
             Assert.NotNull(account.Arr);
             Assert.Equal(host.World.Read(w => w.Deals.Where(d => d.CompanyId == company.Id).Max(d => d.CloseDate.Date)), account.RenewalDateUtc);
         }
 
-        // 40 companies, 40 deals, ~80 contacts: one request learns the totals, one fetches the rest.
+        // 40 companies, 40 deals, ~80 contacts: one request learns the totals, one fetches the rest (and the owners' names).
         Assert.Equal(2, result.Requests);
         Assert.Equal(0, result.Malformed);
         await using var db = await host.Db.CreateDbContextAsync();

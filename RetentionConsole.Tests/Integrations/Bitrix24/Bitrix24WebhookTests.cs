@@ -80,6 +80,7 @@ public sealed class Bitrix24WebhookTests
         Assert.Equal("Enterprise", account.Tier);
         Assert.Equal("newco.example", account.Domains);
         Assert.Equal(240_000m, account.Arr);
+        Assert.Equal("Priya Nair", account.Owner); // resolved in the same batch through a linked user.get
 
         var contact = (await host.ContactsAsync()).First();
         var deleted = await PostAsync(host, Delivery("ONCRMCONTACTDELETE", contact.Id, Bitrix24TestHost.WebhookToken));

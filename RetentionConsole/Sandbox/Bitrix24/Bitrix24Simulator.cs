@@ -17,6 +17,8 @@ public sealed class Bitrix24SimError(int status, string code, string description
 /// strings, multi-fields as arrays, <c>total</c>/<c>next</c>, the <c>time</c> object, batch with result_error etc.,
 /// empty maps as <c>[]</c>, and the leaky bucket (drains 2/s, blocks above 50) answering 503 QUERY_LIMIT_EXCEEDED.
 /// Companies carry the user fields UF_CRM_TIER, UF_CRM_SERVICES (multiple), UF_CRM_ARR (money) and UF_CRM_RENEWAL (date).
+/// Each owner of the world is a user (stable id <see cref="FirstOwnerUserId"/> + its index) whom companies are ASSIGNED_BY
+/// and <c>user.get</c> returns (ID, NAME, LAST_NAME, EMAIL, ACTIVE as strings, in the list shape).
 /// </summary>
 public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider clock)
 {
@@ -24,6 +26,7 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
     public const string WebhookCode = "sandboxtoken";
     public const int PageSize = 50;
     public const int MaxBatch = 50;
+    public const int FirstOwnerUserId = 10;
 
     // Dates are rendered in the portal's zone, as Bitrix24 does ("2024-08-30T02:00:00+02:00").
     private static readonly TimeSpan PortalOffset = TimeSpan.FromHours(3);
@@ -44,6 +47,12 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
 
     /// <summary>Companies rendered with a broken EMAIL multi-field, for tests of malformed-item handling.</summary>
     public ConcurrentDictionary<long, bool> CorruptCompanies { get; } = new();
+
+    /// <summary>
+    /// Answer user.get with 401 insufficient_scope, as a webhook created without the "user" scope does (also inside a batch,
+    /// where it lands in result_error); for tests of the owner-name fallback.
+    /// </summary>
+    public bool UserScopeMissing { get; set; }
 
     /// <summary>Requests answered with QUERY_LIMIT_EXCEEDED.</summary>
     public int Rejected { get; private set; }
@@ -97,6 +106,7 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
         "crm.deal.get" => (Get(p, id => world.Read(w => w.Deals.FirstOrDefault(d => d.Id == id) is { } d ? Deal(d) : null)), null, null),
         "crm.contact.get" => (Get(p, id => world.Read(w => w.Contacts.FirstOrDefault(c => c.Id == id) is { } c ? Contact(c) : null)), null, null),
         "crm.currency.list" => (Currencies(), 0, null),
+        "user.get" => Users(p, lists),
         _ => throw new Bitrix24SimError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!"),
     };
 
@@ -215,10 +225,58 @@ public sealed partial class Bitrix24Simulator(SandboxWorld world, TimeProvider c
         ["DATE_UPDATE"] = "2024-01-29T12:28:40+03:00",
     };
 
-    // Bitrix24 users behind ASSIGNED_BY_ID: one stable id per owner name of this world.
-    private readonly ConcurrentDictionary<string, int> _ownerIds = new();
+    // Bitrix24 users behind ASSIGNED_BY_ID: one stable id per owner name of this world (names outside the seeded list,
+    // should a test world add one, get the next free id on first sight).
+    private readonly ConcurrentDictionary<string, int> _extraOwnerIds = new();
 
-    private int OwnerId(string owner) => _ownerIds.GetOrAdd(owner, _ => 10 + _ownerIds.Count);
+    public int OwnerId(string owner)
+    {
+        var index = SandboxWorld.OwnerNames.ToList().IndexOf(owner);
+        return index >= 0
+            ? FirstOwnerUserId + index
+            : _extraOwnerIds.GetOrAdd(owner, _ => FirstOwnerUserId + SandboxWorld.OwnerNames.Count + _extraOwnerIds.Count);
+    }
+
+    /// <summary>The e-mail the simulated user of <paramref name="owner"/> has.</summary>
+    public static string OwnerEmail(string owner) => owner.ToLowerInvariant().Replace(' ', '.') + "@sandbox-portal.example";
+
+    /// <summary>
+    /// user.get: the owners as users, filtered by the top-level ID (the official example's form) and/or filter/FILTER,
+    /// paged by 50 with total/next like the other list methods.
+    /// </summary>
+    private (JsonNode Result, int? Total, int? Next) Users(JsonObject p, Dictionary<string, List<Dictionary<string, JsonNode?>>>? lists)
+    {
+        if (UserScopeMissing)
+            throw new Bitrix24SimError(401, "insufficient_scope", "The request requires higher privileges than provided by the webhook token");
+        var query = p.DeepClone().AsObject();
+        var filter = query["filter"] as JsonObject ?? new JsonObject();
+        foreach (var field in new[] { "id", "name", "last_name", "email", "active" })
+        {
+            if (query[field] is { } value && query.Remove(field)) filter[field.ToUpperInvariant()] = value;
+        }
+
+        query["filter"] = filter;
+        query.Remove("order"); // user.get's order is a direction ("ASC"), not a field map: users come by ID.
+        var owners = world.Read(w => w.Companies.Select(c => c.Owner).ToList());
+        return List("user.get", query, lists, () => SandboxWorld.OwnerNames.Concat(owners).Distinct(StringComparer.Ordinal)
+            .Select(User).OrderBy(u => long.Parse(Scalar(u["ID"])!, CultureInfo.InvariantCulture)).ToList());
+    }
+
+    private Dictionary<string, JsonNode?> User(string owner)
+    {
+        var space = owner.IndexOf(' ', StringComparison.Ordinal);
+        return new Dictionary<string, JsonNode?>
+        {
+            ["ID"] = Str(OwnerId(owner)),
+            ["ACTIVE"] = "Y",
+            ["NAME"] = space < 0 ? owner : owner[..space],
+            ["LAST_NAME"] = space < 0 ? "" : owner[(space + 1)..],
+            ["SECOND_NAME"] = "",
+            ["EMAIL"] = OwnerEmail(owner),
+            ["WORK_POSITION"] = "Account manager",
+            ["UF_DEPARTMENT"] = new JsonArray(JsonValue.Create(1)),
+        };
+    }
 
     private static JsonArray Multi(long id, string valueType, string value, string typeId) =>
     [

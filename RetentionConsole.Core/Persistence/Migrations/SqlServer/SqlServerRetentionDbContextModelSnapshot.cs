@@ -206,6 +206,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("RenewalDateUtc")
                         .HasColumnType("datetime2");
 

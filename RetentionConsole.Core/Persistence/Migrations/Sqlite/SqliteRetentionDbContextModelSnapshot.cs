@@ -194,6 +194,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("RenewalDateUtc")
                         .HasColumnType("TEXT");
 

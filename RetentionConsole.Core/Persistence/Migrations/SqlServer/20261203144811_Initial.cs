@@ -19,6 +19,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     Name = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
                     Tier = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     Owner = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    OwnerId = table.Column<long>(type: "bigint", nullable: true),
                     Arr = table.Column<decimal>(type: "decimal(18,2)", precision: 18, scale: 2, nullable: true),
                     RenewalDateUtc = table.Column<DateTime>(type: "datetime2", nullable: true),
                     Services = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),

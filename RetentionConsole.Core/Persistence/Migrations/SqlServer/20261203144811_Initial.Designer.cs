@@ -12,7 +12,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRetentionDbContext))]
-    [Migration("20261203141135_Initial")]
+    [Migration("20261203144811_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -208,6 +208,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.SqlServer
                     b.Property<string>("Owner")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTime?>("RenewalDateUtc")
                         .HasColumnType("datetime2");

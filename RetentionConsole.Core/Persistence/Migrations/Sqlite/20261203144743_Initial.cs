@@ -19,6 +19,7 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     Tier = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     Owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    OwnerId = table.Column<long>(type: "INTEGER", nullable: true),
                     Arr = table.Column<double>(type: "REAL", precision: 18, scale: 2, nullable: true),
                     RenewalDateUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Services = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),

@@ -11,7 +11,7 @@ using RetentionConsole.Core.Persistence;
 namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRetentionDbContext))]
-    [Migration("20261203141108_Initial")]
+    [Migration("20261203144743_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -196,6 +196,9 @@ namespace RetentionConsole.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Owner")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("RenewalDateUtc")
                         .HasColumnType("TEXT");
