@@ -15,6 +15,9 @@ namespace RetentionConsole.Tests.Browser;
 /// </summary>
 public sealed class RevenueAtRiskJourneyTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
+    // Blazor changes the URL in place (history.pushState): there is no new "load" event to wait for, only the commit.
+    private static readonly PageWaitForURLOptions SameDocument = new() { WaitUntil = WaitUntilState.Commit };
+
     [Fact]
     public async Task Leadership_SortsFiltersOpensAnAccountComesBack_AndDownloadsTheCsv()
     {
@@ -32,14 +35,14 @@ public sealed class RevenueAtRiskJourneyTests(BrowserFixture browser, ITestOutpu
         // Clicks do nothing until the prerendered page has its circuit.
         await page.Locator("#board-title[data-interactive=yes]").WaitForAsync();
         await page.ClickAsync("#accounts-sort-name");
-        await page.WaitForURLAsync(new Regex("sort=name"));
+        await page.WaitForURLAsync(new Regex("sort=name"), SameDocument);
         await page.ClickAsync("#accounts-sort-rar");
-        await page.WaitForURLAsync(new Regex("sort=rar&dir=desc"));
+        await page.WaitForURLAsync(new Regex("sort=rar&dir=desc"), SameDocument);
         await Assertions.Expect(page.Locator("#accounts-table tbody tr").First).ToContainTextAsync("Journey 12");
 
         // Renewals within 90 days.
         await page.ClickAsync("#renewal-90");
-        await page.WaitForURLAsync(new Regex("renewal=90"));
+        await page.WaitForURLAsync(new Regex("renewal=90"), SameDocument);
         await Assertions.Expect(page.Locator("#accounts-total")).ToContainTextAsync("3 account(s)");
         var filtered = await page.Locator("#accounts-table a.rc-account-link").AllTextContentsAsync();
         Assert.Equal(["Journey 03", "Journey 02", "Journey 01"], filtered);
@@ -48,8 +51,8 @@ public sealed class RevenueAtRiskJourneyTests(BrowserFixture browser, ITestOutpu
         await page.ClickAsync("#accounts-table a.rc-account-link >> text=Journey 02");
         await Assertions.Expect(page.Locator("#account-name")).ToHaveTextAsync("Journey 02");
         await Assertions.Expect(page.Locator("#account-arr")).ToContainTextAsync("$20k");
-        await page.GoBackAsync();
-        await page.WaitForURLAsync(new Regex("renewal=90"));
+        await page.GoBackAsync(new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForURLAsync(new Regex("renewal=90"), SameDocument);
         Assert.Contains("sort=rar", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#accounts-total")).ToContainTextAsync("3 account(s)");
         Assert.Equal(filtered, await page.Locator("#accounts-table a.rc-account-link").AllTextContentsAsync());
