@@ -154,3 +154,20 @@ public sealed class AccessTests(AccessTests.Fixture fixture) : IClassFixture<Acc
 
     private sealed record MeDto(string Name, List<string> Roles, string AuthenticatedBy);
 }
+
+public sealed class NotFoundTests
+{
+    [Fact]
+    public async Task UnknownUrl_Anonymous_GoesToSignIn_SignedIn_GetsFriendly404()
+    {
+        using var app = new RetentionAppFactory();
+        var anonymous = await app.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/no-such-page");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.StartsWith("/account/login", anonymous.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+
+        var admin = await app.SignInAsync(RetentionAppFactory.AdminEmail, RetentionAppFactory.AdminPassword);
+        var response = await admin.GetAsync("/no-such-page");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Nothing here", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -43,6 +43,8 @@ public static class HostingRegistration
         // People get a friendly page for unknown URLs; machines (API, webhooks) keep their bare status codes.
         app.UseWhen(ctx => !AuthRegistration.IsMachinePath(ctx.Request.Path) && HttpMethods.IsGet(ctx.Request.Method),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the status-code pages, so a re-executed request (/not-found) is routed to its page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
