@@ -3,6 +3,7 @@ using RetentionConsole.Tests.TestInfrastructure;
 
 namespace RetentionConsole.Tests.Browser;
 
+[Collection(BrowserCollection.Name)]
 public sealed class AdminJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -101,3 +101,13 @@ public class BrowserFixture : IAsyncLifetime
         App?.Dispose();
     }
 }
+
+/// <summary>
+/// Browser journeys run one at a time and not alongside the rest of the suite: each drives a real Kestrel host and a
+/// Chromium, and on a 2-core machine a SignalR circuit starved by parallel test hosts can drop a click.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection
+{
+    public const string Name = "Browser journeys";
+}

@@ -14,6 +14,7 @@ public sealed class SandboxBrowserFixture : BrowserFixture
     }
 }
 
+[Collection(BrowserCollection.Name)]
 public sealed class IntegrationsJourneyTests(SandboxBrowserFixture browser) : IClassFixture<SandboxBrowserFixture>
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace RetentionConsole.Tests.Browser;
 /// A Leadership user's morning: open the board, sort by RaR, keep renewals within 90 days, open an account, come back
 /// with the filter kept, download the CSV of that view. Real host on Kestrel, Debian's Chromium.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class RevenueAtRiskJourneyTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     // Blazor changes the URL in place (history.pushState): there is no new "load" event to wait for, only the commit.
@@ -30,12 +31,29 @@ public sealed class RevenueAtRiskJourneyTests(BrowserFixture browser, ITestOutpu
         page.Console += (_, m) => { if (m.Type == "error") output.WriteLine($"console error: {m.Text}"); };
         page.Response += (_, r) => { if (r.Status >= 400) output.WriteLine($"{r.Status} {r.Url}"); };
 
+        try
+        {
+            await JourneyAsync(page);
+        }
+        catch
+        {
+            // Evidence for a failure on CI: what the page showed and said.
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "rc-rar-journey-failure.png"), FullPage = true });
+            output.WriteLine($"failed at {page.Url}");
+            throw;
+        }
+    }
+
+    private static async Task JourneyAsync(IPage page)
+    {
         // The board, sorted by RaR (largest first).
         await page.GotoAsync("/");
         // Clicks do nothing until the prerendered page has its circuit.
         await page.Locator("#board-title[data-interactive=yes]").WaitForAsync();
         await page.ClickAsync("#accounts-sort-name");
         await page.WaitForURLAsync(new Regex("sort=name"), SameDocument);
+        // Let the table re-render for the new sort before the next click: a click that lands mid-render is dropped.
+        await Assertions.Expect(page.Locator("#accounts-table tbody tr").First).ToContainTextAsync("Journey 01");
         await page.ClickAsync("#accounts-sort-rar");
         await page.WaitForURLAsync(new Regex("sort=rar&dir=desc"), SameDocument);
         await Assertions.Expect(page.Locator("#accounts-table tbody tr").First).ToContainTextAsync("Journey 12");
