@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -129,7 +130,7 @@ public sealed class AccessTests(AccessTests.Fixture fixture) : IClassFixture<Acc
         await using var db = await fixture.App.Db.CreateDbContextAsync();
         var stored = await db.ApiKeys.SingleAsync(k => k.Hash == ApiKeyService.Hash(key));
         Assert.DoesNotContain(key, stored.Hash, StringComparison.Ordinal);
-        await fixture.App.Services.GetRequiredServiceFor<ApiKeyService>().RevokeAsync(stored.Id, "test");
+        await fixture.App.Services.GetRequiredService<ApiKeyService>().RevokeAsync(stored.Id, "test");
         var revoked = await fixture.App.CreateApiClient(key).GetAsync("/api/v1/me");
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
